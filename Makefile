@@ -1,0 +1,58 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test check translations extract browser node clean
+
+run: $(VENV)/.installed translations
+	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test translations browser node
+	$(BIN)/flask --app app canal check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed
+	$(BIN)/flask --app app canal check $(FILE)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Compiled message catalogs are build output, not committed.
+translations: $(MO)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/bin/python
+	@test -x $(BIN)/pybabel || $(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* --statistics
+	@test -f $@
+
+# Re-extract interface strings after changing templates or views.
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# Browser tests use Debian's Chromium (Playwright is pointed at it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and CJK fonts for browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+node:
+	@true
+
+clean:
+	rm -rf $(VENV) node_modules $(MO)

@@ -1,0 +1,465 @@
+"""Read events.toml into a `Catalog`, reporting every problem at once.
+
+Each problem names the file, the line where the value sits, the dotted path of
+the value and what is wrong, e.g.
+
+    events.toml:42: events.kaicao-festival.end: ends before it starts (2027-04-19)
+
+so an editor can fix the whole file in one pass. TOML itself rejects duplicate ids.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import (
+    STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
+)
+from .recurrence import RuleError, is_rule_date, parse_rule
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Roughly the North Canal region; a point outside is almost always a typo or a
+# coordinate pasted from a GCJ-02 web map with lat/lon swapped.
+DEFAULT_BBOX = (39.0, 116.3, 40.2, 117.5)
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+SECTIONS = ("meta", "areas", "categories", "sites", "events")
+
+META_KEYS = ("name", "description", "timezone", "base_url", "bbox")
+NAMED_KEYS = ("name",)
+SITE_KEYS = ("name", "area", "kind", "lat", "lon", "precision_m", "description",
+             "address", "url", "source")
+EVENT_KEYS = ("title", "site", "categories", "start", "end", "repeat", "except",
+              "status", "description", "url", "organiser", "price", "source")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the content file, with where it is."""
+
+    file: str
+    line: int
+    where: str
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
+        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+
+
+class LoadError(Exception):
+    """The content file has problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+_HEADER = re.compile(r"^\s*\[(?!\[)\s*(.+?)\s*\]\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_INLINE_KEY = re.compile(r"""[{,]\s*([A-Za-z0-9_-]+)\s*=""")
+
+
+def _split_dotted(key: str) -> tuple[str, ...]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', key)
+    return tuple(next(p for p in groups if p) if any(groups) else "" for groups in parts)
+
+
+class LineIndex:
+    """Where each dotted key of a TOML document is written (tomllib gives no positions)."""
+
+    def __init__(self, text: str):
+        self._lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        in_multiline: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = _HEADER.match(line)
+            if header:
+                table = _split_dotted(header.group(1))
+                self._remember(table, number)
+                continue
+            key = _KEY.match(line)
+            if not key:
+                continue
+            path = table + _split_dotted(key.group(1))
+            self._remember(path, number)
+            rest = line[key.end():]
+            for inline in _INLINE_KEY.finditer(rest):
+                self._remember(path + (inline.group(1),), number)
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+
+    def _remember(self, path: tuple[str, ...], number: int) -> None:
+        for depth in range(1, len(path) + 1):
+            self._lines.setdefault(path[:depth], number)
+
+    def line_of(self, path: tuple[str, ...]) -> int:
+        """The line of the deepest part of `path` that is written in the file."""
+        for depth in range(len(path), 0, -1):
+            if path[:depth] in self._lines:
+                return self._lines[path[:depth]]
+        return 1
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Reader:
+    """Reads values out of the parsed document, recording a Problem for each bad one."""
+
+    def __init__(self, filename: str, text: str):
+        self.filename = filename
+        self.lines = LineIndex(text)
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[str, ...], message: str) -> None:
+        self.problems.append(Problem(self.filename, self.lines.line_of(path), ".".join(path), message))
+
+    def table(self, value: Any, path: tuple[str, ...]) -> dict:
+        if not isinstance(value, dict):
+            self.problem(path, f"expected a table [{'.'.join(path)}], got {_kind(value)}")
+            return {}
+        return value
+
+    def known_keys(self, table: dict, path: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem(path + (key,), f"unknown key '{key}'{_suggest(key, allowed)}; "
+                                            f"allowed: {', '.join(allowed)}")
+
+    def entries(self, doc: dict, section: str) -> list[tuple[str, dict, tuple[str, ...]]]:
+        """The `[section.<id>]` tables with valid ids."""
+        found = []
+        for key, value in self.table(doc.get(section, {}), (section,)).items():
+            path = (section, key)
+            if not ID_PATTERN.match(key):
+                self.problem(path, f"id '{key}' may only use lowercase letters a-z, digits 0-9 "
+                                   "and '-' (it appears in URLs)")
+            found.append((key, self.table(value, path), path))
+        return found
+
+    def get(self, table: dict, path: tuple[str, ...], key: str, required: bool,
+            convert: Callable[[Any, tuple[str, ...]], Any]) -> Any:
+        here = path + (key,)
+        if key not in table:
+            if required:
+                self.problem(here, f"required field '{key}' is missing")
+            return None
+        return convert(table[key], here)
+
+    # Converters: take the raw value and its path; return the value or None after a problem.
+
+    def text(self, value: Any, path: tuple[str, ...]) -> Text | None:
+        if not isinstance(value, dict):
+            self.problem(path, f'expected bilingual text {{ zh = "…", en = "…" }}, got {_kind(value)}')
+            return None
+        self.known_keys(value, path, ("zh", "en"))
+        zh, en = value.get("zh"), value.get("en")
+        if not isinstance(zh, str) or not zh.strip():
+            self.problem(path + ("zh",), "Chinese text 'zh' is required and must be non-empty text")
+            return None
+        if en is not None and not isinstance(en, str):
+            self.problem(path + ("en",), f"expected text, got {_kind(en)}")
+            en = None
+        return Text(zh.strip(), en.strip() or None if en else None)
+
+    def string(self, value: Any, path: tuple[str, ...]) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(path, f"expected non-empty text, got {_kind(value)}")
+            return None
+        return value.strip()
+
+    def url(self, value: Any, path: tuple[str, ...]) -> str | None:
+        text = self.string(value, path)
+        if text is not None and not re.match(r"^https?://[^\s/]+\S*$", text):
+            self.problem(path, f"'{text}' is not a web address: expected https://…")
+            return None
+        return text
+
+    def number(self, value: Any, path: tuple[str, ...]) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(path, f"expected a number, got {_kind(value)}")
+            return None
+        return float(value)
+
+    def positive_int(self, value: Any, path: tuple[str, ...]) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(path, f"expected a whole number of metres above 0, got {_show(value)}")
+            return None
+        return value
+
+    def when(self, value: Any, path: tuple[str, ...]) -> date | datetime | None:
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                self.problem(path, f"{_show(value)} has a UTC offset; write the local time "
+                                   "without one (e.g. 2027-04-19T09:00:00)")
+                return None
+            return value
+        if isinstance(value, date):
+            return value
+        self.problem(path, f"expected a date (2027-04-19) or a local date-time "
+                           f"(2027-04-19T09:00:00), got {_show(value)}")
+        return None
+
+
+def _kind(value: Any) -> str:
+    names = {str: "text", bool: "true/false", int: "a number", float: "a number",
+             list: "a list", dict: "a table", datetime: "a date-time", date: "a date", time: "a time"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else _kind(value)
+
+
+def _reference(reader: _Reader, value: Any, path: tuple[str, ...], known, what: str) -> str | None:
+    if not isinstance(value, str):
+        reader.problem(path, f"expected the id of {what}, got {_kind(value)}")
+        return None
+    if value not in known:
+        reader.problem(path, f"unknown {what} '{value}'{_suggest(value, known)}")
+        return None
+    return value
+
+
+def _read_meta(reader: _Reader, doc: dict) -> Meta:
+    path = ("meta",)
+    if "meta" not in doc:
+        reader.problem(path, "the [meta] table is missing")
+    table = reader.table(doc.get("meta", {}), path)
+    reader.known_keys(table, path, META_KEYS)
+    name = reader.get(table, path, "name", True, reader.text) or Text("北运河文旅活动", "North Canal Events")
+    description = reader.get(table, path, "description", False, reader.text) or name
+    tz_name = reader.get(table, path, "timezone", True, reader.string) or DEFAULT_TIMEZONE
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.problem(path + ("timezone",), f"unknown time zone '{tz_name}': expected an IANA "
+                                             "name such as 'Asia/Shanghai'")
+        tz = ZoneInfo(DEFAULT_TIMEZONE)
+    base_url = reader.get(table, path, "base_url", True, reader.url) or "https://localhost"
+    bbox = DEFAULT_BBOX
+    if "bbox" in table:
+        raw = table["bbox"]
+        if (isinstance(raw, list) and len(raw) == 4
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw)
+                and raw[0] < raw[2] and raw[1] < raw[3]):
+            bbox = tuple(float(v) for v in raw)
+        else:
+            reader.problem(path + ("bbox",), "expected [min_lat, min_lon, max_lat, max_lon] "
+                                             "with min below max")
+    return Meta(name, description, tz, base_url.rstrip("/"), bbox)
+
+
+def _read_named(reader: _Reader, doc: dict, section: str, cls) -> dict:
+    found = {}
+    for key, table, path in reader.entries(doc, section):
+        reader.known_keys(table, path, NAMED_KEYS)
+        name = reader.get(table, path, "name", True, reader.text)
+        if name is not None:
+            found[key] = cls(key, name)
+    return found
+
+
+def _read_site(reader: _Reader, key: str, table: dict, path, areas, bbox) -> Site | None:
+    reader.known_keys(table, path, SITE_KEYS)
+    get = reader.get
+    name = get(table, path, "name", True, reader.text)
+    area = get(table, path, "area", True,
+               lambda v, p: _reference(reader, v, p, areas, "area"))
+    kind = get(table, path, "kind", True, reader.text)
+    lat = get(table, path, "lat", True, reader.number)
+    lon = get(table, path, "lon", True, reader.number)
+    precision = get(table, path, "precision_m", True, reader.positive_int)
+    description = get(table, path, "description", True, reader.text)
+    address = get(table, path, "address", False, reader.text)
+    url = get(table, path, "url", False, reader.url)
+    source = get(table, path, "source", False, reader.url)
+    min_lat, min_lon, max_lat, max_lon = bbox
+    if lat is not None and not -90 <= lat <= 90:
+        reader.problem(path + ("lat",), f"latitude {lat} is out of range (-90 to 90)")
+        lat = None
+    elif lat is not None and not min_lat <= lat <= max_lat:
+        reader.problem(path + ("lat",), f"latitude {lat} is outside the region "
+                                        f"({min_lat} to {max_lat}, meta.bbox); swapped with lon, "
+                                        "or a typo?")
+        lat = None
+    if lon is not None and not -180 <= lon <= 180:
+        reader.problem(path + ("lon",), f"longitude {lon} is out of range (-180 to 180)")
+        lon = None
+    elif lon is not None and not min_lon <= lon <= max_lon:
+        reader.problem(path + ("lon",), f"longitude {lon} is outside the region "
+                                        f"({min_lon} to {max_lon}, meta.bbox); swapped with lat, "
+                                        "or a typo?")
+        lon = None
+    values = (name, area, kind, lat, lon, precision, description)
+    if any(v is None for v in values):
+        return None
+    return Site(key, name, area, kind, lat, lon, precision, description, address, url, source)
+
+
+def _read_categories(reader: _Reader, value: Any, path, categories) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not value:
+        reader.problem(path, f'expected a list of category ids such as ["festival"], got {_show(value)}')
+        return None
+    ids = [_reference(reader, v, path, categories, "category") for v in value]
+    return tuple(ids) if None not in ids else None
+
+
+def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz) -> Event | None:
+    sites, categories = catalog_parts
+    reader.known_keys(table, path, EVENT_KEYS)
+    get = reader.get
+    title = get(table, path, "title", True, reader.text)
+    site = get(table, path, "site", True, lambda v, p: _reference(reader, v, p, sites, "site"))
+    cats = get(table, path, "categories", True,
+               lambda v, p: _read_categories(reader, v, p, categories))
+    start = get(table, path, "start", True, reader.when)
+    end = get(table, path, "end", False, reader.when)
+    repeat = get(table, path, "repeat", False, reader.string)
+    status = get(table, path, "status", False, reader.string) or "confirmed"
+    if status not in STATUSES:
+        reader.problem(path + ("status",), f"status '{status}' is not one of {', '.join(STATUSES)}")
+        status = None
+    description = get(table, path, "description", False, reader.text)
+    url = get(table, path, "url", False, reader.url)
+    organiser = get(table, path, "organiser", False, reader.text)
+    price = get(table, path, "price", False, reader.text)
+    source = get(table, path, "source", False, reader.url)
+    except_dates = get(table, path, "except", False, _read_except(reader))
+
+    start, end = _check_times(reader, path, start, end, "end" in table)
+    if start is None:
+        return None
+    if isinstance(start, datetime):
+        start, end = start.replace(tzinfo=tz), end.replace(tzinfo=tz)
+    rule = None
+    if repeat is not None:
+        try:
+            rule = parse_rule(repeat, start, tz)
+        except RuleError as err:
+            reader.problem(path + ("repeat",), f"{err} (got '{repeat}')")
+            repeat = None
+    if except_dates:
+        if "repeat" not in table:
+            reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
+        elif rule is not None:
+            for day in except_dates:
+                if not is_rule_date(rule, day):
+                    reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
+                                                       f"rule '{repeat}', so there is nothing to skip")
+    required = (title, site, cats, status)
+    if any(v is None for v in required) or ("repeat" in table and rule is None):
+        return None
+    return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
+                 description, url, organiser, price, source)
+
+
+def _read_except(reader: _Reader):
+    def convert(value: Any, path) -> tuple[date, ...] | None:
+        if not isinstance(value, list) or not all(
+                isinstance(v, date) and not isinstance(v, datetime) for v in value):
+            reader.problem(path, f"expected a list of dates such as [2027-02-13], got {_show(value)}")
+            return None
+        return tuple(value)
+    return convert
+
+
+def _check_times(reader: _Reader, path, start, end, end_given: bool):
+    """Check that start and end fit together; return (start, end) or (None, None)."""
+    if start is None:
+        return None, None
+    timed = isinstance(start, datetime)
+    if end is None:
+        if timed and not end_given:
+            reader.problem(path + ("end",), "required field 'end' is missing (a timed event needs "
+                                            "an end time, e.g. 2027-04-19T17:00:00)")
+            return None, None
+        if not end_given:
+            return start, start
+        return None, None
+    if timed != isinstance(end, datetime):
+        if timed:
+            message = (f"start {start.isoformat()} has a time but end {end.isoformat()} is a date; "
+                       "give both with times, or both as dates for an all-day event")
+        else:
+            message = (f"start {start.isoformat()} is a date (all-day) but end {end.isoformat()} "
+                       "has a time; give both as dates, or both with times")
+        reader.problem(path + ("end",), message)
+        return None, None
+    if end < start or (timed and end == start):
+        reader.problem(path + ("end",), f"ends ({end.isoformat()}) before it starts "
+                                        f"({start.isoformat()})" if end < start else
+                                        f"ends when it starts ({start.isoformat()})")
+        return None, None
+    return start, end
+
+
+def _ids(doc: dict, section: str) -> set[str]:
+    value = doc.get(section)
+    return set(value) if isinstance(value, dict) else set()
+
+
+def parse(text: str, filename: str = "events.toml") -> Catalog:
+    """Build a Catalog from TOML text, or raise LoadError listing every problem."""
+    reader = _Reader(filename, text)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (1, None)
+        detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise LoadError([Problem(filename, line, "", f"TOML syntax error: {detail}", column)]) from None
+
+    for section in doc:
+        if section not in SECTIONS:
+            reader.problem((section,), f"unknown table [{section}]{_suggest(section, SECTIONS)}; "
+                                       f"expected: {', '.join(SECTIONS)}")
+    meta = _read_meta(reader, doc)
+    areas = _read_named(reader, doc, "areas", Area)
+    categories = _read_named(reader, doc, "categories", Category)
+    # Refer to ids as written, so an entry with a bad field is not also reported as unknown.
+    known_areas = _ids(doc, "areas")
+    sites = {}
+    for key, table, path in reader.entries(doc, "sites"):
+        site = _read_site(reader, key, table, path, known_areas, meta.bbox)
+        if site is not None:
+            sites[key] = site
+    known_sites = _ids(doc, "sites")
+    known_categories = _ids(doc, "categories")
+    events = {}
+    for key, table, path in reader.entries(doc, "events"):
+        event = _read_event(reader, key, table, path, (known_sites, known_categories), meta.timezone)
+        if event is not None:
+            events[key] = event
+    if reader.problems:
+        raise LoadError(sorted(reader.problems, key=lambda p: p.line))
+    return Catalog(meta, areas, categories, sites, events, path=filename)
+
+
+def load(path: str | Path) -> Catalog:
+    """Read and validate the content file at `path`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LoadError([Problem(str(path), 1, "", "file not found")]) from None
+    except UnicodeDecodeError as err:
+        raise LoadError([Problem(str(path), 1, "", f"not UTF-8 text ({err.reason})")]) from None
+    return parse(text, filename=str(path))

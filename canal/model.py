@@ -1,0 +1,202 @@
+"""The content of the site as immutable values: areas, categories, sites, events.
+
+Nothing here knows about files, HTTP or Flask. A `Catalog` is built once by
+`canal.loader` and then only read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, time
+from types import MappingProxyType
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("zh", "en")
+STATUSES = ("confirmed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text; English falls back to Chinese when it is missing."""
+
+    zh: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` ("zh" or "en"), falling back to Chinese."""
+        if lang == "en" and self.en:
+            return self.en
+        return self.zh
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+@dataclass(frozen=True)
+class Meta:
+    name: Text
+    description: Text
+    timezone: ZoneInfo
+    base_url: str
+    bbox: tuple[float, float, float, float]  # min_lat, min_lon, max_lat, max_lon
+
+    @property
+    def host(self) -> str:
+        """The host part of base_url, used to make feed UIDs unique in the world."""
+        return self.base_url.split("://", 1)[-1].split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    name: Text
+    area: str
+    kind: Text
+    lat: float
+    lon: float
+    precision_m: int
+    description: Text
+    address: Text | None = None
+    url: str | None = None
+    source: str | None = None
+
+    # Beyond this the point is a neighbourhood, not a doorstep: say so to visitors.
+    APPROXIMATE_FROM_M = 500
+
+    @property
+    def approximate(self) -> bool:
+        return self.precision_m > self.APPROXIMATE_FROM_M
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as the editor wrote it.
+
+    `start`/`end` are both `date` (all-day; `end` is the last day, inclusive) or
+    both aware `datetime` in the catalog's time zone (`end` exclusive, as clocks are).
+    """
+
+    id: str
+    title: Text
+    site: str
+    categories: tuple[str, ...]
+    start: date | datetime
+    end: date | datetime
+    repeat: str | None = None
+    except_dates: tuple[date, ...] = ()
+    status: str = "confirmed"
+    description: Text | None = None
+    url: str | None = None
+    organiser: Text | None = None
+    price: Text | None = None
+    source: str | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def recurring(self) -> bool:
+        return self.repeat is not None
+
+    @property
+    def duration(self) -> timedelta:
+        """How long one occurrence lasts (all-day: whole days, last day included)."""
+        if self.all_day:
+            return self.end - self.start + timedelta(days=1)
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One concrete time an event happens.
+
+    For all-day events `start`/`end` are dates and `end` is the last day,
+    inclusive; for timed events they are aware datetimes.
+    """
+
+    event: Event
+    start: date | datetime
+    end: date | datetime
+
+    @property
+    def cancelled(self) -> bool:
+        return self.event.cancelled
+
+    @property
+    def day(self) -> date:
+        """The local date the occurrence begins on."""
+        return self.start if self.event.all_day else self.start.date()
+
+    @property
+    def key(self) -> str:
+        """`<event-id>@<yyyy-mm-dd>`: names this occurrence in URLs (the trip plan)."""
+        return f"{self.event.id}@{self.day.isoformat()}"
+
+    def span(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The occurrence as a half-open interval of aware datetimes."""
+        if self.event.all_day:
+            begin = datetime.combine(self.start, time(), tz)
+            return begin, datetime.combine(self.end + timedelta(days=1), time(), tz)
+        return self.start, self.end
+
+    def days(self) -> list[date]:
+        """Every local date this occurrence touches (a festival shows on each day)."""
+        if self.event.all_day:
+            last = self.end
+        else:
+            # An event ending exactly at midnight does not touch the next day.
+            last = (self.end - timedelta(microseconds=1)).date()
+        first = self.day
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything in events.toml, validated. Mappings keep the file's order."""
+
+    meta: Meta
+    areas: Mapping[str, Area]
+    categories: Mapping[str, Category]
+    sites: Mapping[str, Site]
+    events: Mapping[str, Event]
+    path: str = "events.toml"
+
+    def __post_init__(self) -> None:
+        for name in ("areas", "categories", "sites", "events"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.meta.timezone
+
+    def site_of(self, event: Event) -> Site:
+        return self.sites[event.site]
+
+    def area_of(self, event: Event) -> Area:
+        return self.areas[self.sites[event.site].area]
+
+    def events_at(self, site_id: str) -> list[Event]:
+        return [e for e in self.events.values() if e.site == site_id]
+
+    def events_in_area(self, area_id: str) -> list[Event]:
+        return [e for e in self.events.values() if self.sites[e.site].area == area_id]
+
+    def events_in_category(self, category_id: str) -> list[Event]:
+        return [e for e in self.events.values() if category_id in e.categories]

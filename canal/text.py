@@ -1,0 +1,42 @@
+"""Dates and times in words, per language (Babel; no Flask).
+
+Used by pages, feeds and the map so that an occurrence reads the same everywhere.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+
+from .model import Occurrence
+
+LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["zh"])
+
+
+def day(value: date, lang: str, form: str = "full") -> str:
+    """A date: 2026年12月12日星期六 / Saturday 12 December 2026 (form: full, long, medium, short)."""
+    if form == "weekday":
+        return format_date(value, "EEE", locale=locale_of(lang))
+    return format_date(value, form, locale=locale_of(lang))
+
+
+def clock(value: datetime, lang: str) -> str:
+    """A local time of day, 24-hour: 10:00."""
+    return format_time(value, "HH:mm", locale=locale_of(lang))
+
+
+def when(occurrence: Occurrence, lang: str, form: str = "full") -> str:
+    """When an occurrence happens, in words: the date(s) and, if timed, the hours."""
+    start, end = occurrence.start, occurrence.end
+    all_day = {"zh": "全天", "en": "all day"}[lang if lang in LOCALES else "zh"]
+    if occurrence.event.all_day:
+        if start == end:
+            return f"{day(start, lang, form)} · {all_day}"
+        return f"{day(start, lang, form)} – {day(end, lang, form)}"
+    if start.date() == end.date():
+        return f"{day(start.date(), lang, form)} {clock(start, lang)}–{clock(end, lang)}"
+    return f"{day(start.date(), lang, form)} {clock(start, lang)} – {day(end.date(), lang, form)} {clock(end, lang)}"

@@ -1,0 +1,1 @@
+"""HTTP glue: parse the request, call the domain, set headers. No domain logic here."""
