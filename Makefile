@@ -7,11 +7,15 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test check translations extract browser node clean
+.PHONY: run serve test check translations extract browser node clean
 
 run: $(VENV)/.installed translations
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn (CANAL_BIND, CANAL_WORKERS, CANAL_THREADS; see gunicorn.conf.py).
+serve: $(VENV)/.installed translations
+	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
 test: $(VENV)/.installed-test translations browser node
 	$(BIN)/flask --app app canal check

@@ -50,10 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["canal_catalog"] = catalog
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
-    from .views import language, pages
+    from .views import health, language, pages, security
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
     language.init_app(app)
+    security.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
     return app

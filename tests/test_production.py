@@ -1,0 +1,72 @@
+"""Serving in production: gunicorn, /healthz, security headers."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_reports_the_loaded_content(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "sites": 3, "events": 5}
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/healthz", "/no/such/page", "/static/site.css"])
+def test_every_response_carries_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    script_src = next(d for d in csp.split("; ") if d.startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_allowed_inline_script_appears_as_a_hash(app, client):
+    from canal.views.security import allow_inline_script, script_hash
+    allow_inline_script(app, "console.log(1)")
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert script_hash("console.log(1)") in csp
+    assert script_hash("console.log(1)").startswith("'sha256-")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_serves_the_site_without_leaking_its_version(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "CANAL_BIND": f"127.0.0.1:{port}", "CANAL_WORKERS": "1",
+           "CANAL_EVENTS": str(ROOT / "tests/data/minimal.toml")}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = open(tmp_path / "gunicorn.log", "w+")
+    server = subprocess.Popen([str(gunicorn), "--config", "gunicorn.conf.py", "app:app"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body, headers = r.read(), r.headers
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer: " + (tmp_path / "gunicorn.log").read_text())
+        assert b'"status":"ok"' in body.replace(b" ", b"")
+        assert headers.get("Server", "") in ("", "gunicorn")  # a name, never a version
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "GET /healthz HTTP/1.1\" 200" in (tmp_path / "gunicorn.log").read_text()
