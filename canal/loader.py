@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# tomli is the code that became the standard library's tomllib, shipped compiled with
+# mypyc: the same parser and messages, about 2.5x faster on a large file.
+import tomli
 
 from .model import (
     STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
@@ -72,7 +75,7 @@ def _split_dotted(key: str) -> tuple[str, ...]:
 
 
 class LineIndex:
-    """Where each dotted key of a TOML document is written (tomllib gives no positions)."""
+    """Where each dotted key of a TOML document is written (the TOML parser gives no positions)."""
 
     def __init__(self, text: str):
         self._lines: dict[tuple[str, ...], int] = {}
@@ -122,11 +125,15 @@ class _Reader:
 
     def __init__(self, filename: str, text: str):
         self.filename = filename
-        self.lines = LineIndex(text)
+        self.source = text
+        self._lines: LineIndex | None = None
         self.problems: list[Problem] = []
 
     def problem(self, path: tuple[str, ...], message: str) -> None:
-        self.problems.append(Problem(self.filename, self.lines.line_of(path), ".".join(path), message))
+        # Index lines only when something is wrong: a valid file never pays for it.
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        self.problems.append(Problem(self.filename, self._lines.line_of(path), ".".join(path), message))
 
     def table(self, value: Any, path: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
@@ -419,8 +426,8 @@ def parse(text: str, filename: str = "events.toml") -> Catalog:
     """Build a Catalog from TOML text, or raise LoadError listing every problem."""
     reader = _Reader(filename, text)
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        doc = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
         message = str(err)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line, column = (int(where.group(1)), int(where.group(2))) if where else (1, None)

@@ -1,0 +1,57 @@
+"""Synthetic catalogs for the benchmark: N events over 1,000 sites, a share recurring."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+RULES = ["FREQ=WEEKLY;BYDAY=SA,SU;COUNT=20", "FREQ=MONTHLY;BYDAY=2SA;COUNT=12",
+         "FREQ=DAILY;INTERVAL=7;COUNT=10", "FREQ=YEARLY;COUNT=3"]
+
+
+def catalog_toml(events: int, sites: int = 1000, recurring_share: float = 0.2, seed: int = 7) -> str:
+    """TOML text of a valid catalog; the same arguments always give the same text."""
+    rng = random.Random(seed)
+    out = ['[meta]', 'name = { zh = "基准", en = "Benchmark" }', 'timezone = "Asia/Shanghai"',
+           'base_url = "https://bench.test"', ""]
+    for area in ("tongzhou", "wuqing", "langfang"):
+        out += [f"[areas.{area}]", f'name = {{ zh = "{area}" }}', ""]
+    categories = [f"cat-{i}" for i in range(8)]
+    for cat in categories:
+        out += [f"[categories.{cat}]", f'name = {{ zh = "类别{cat}", en = "Category {cat}" }}', ""]
+    for i in range(sites):
+        out += [f"[sites.site-{i}]", f'name = {{ zh = "站点{i}", en = "Site {i}" }}',
+                f'area = "{("tongzhou", "wuqing", "langfang")[i % 3]}"', 'kind = { zh = "码头" }',
+                f"lat = {rng.uniform(39.2, 39.9):.5f}", f"lon = {rng.uniform(116.6, 117.2):.5f}",
+                f"precision_m = {rng.choice((100, 1000, 3000))}",
+                f'description = {{ zh = "第{i}个站点。", en = "Site number {i}." }}', ""]
+    first = date(2026, 12, 1)
+    for i in range(events):
+        start = first + timedelta(days=rng.randrange(0, 360))
+        out += [f"[events.event-{i}]", f'title = {{ zh = "活动{i}", en = "Event {i}" }}',
+                f'site = "site-{rng.randrange(sites)}"',
+                f'categories = ["{rng.choice(categories)}"]',
+                f'description = {{ zh = "第{i}个活动的介绍。", en = "About event {i}." }}']
+        if rng.random() < recurring_share:
+            rule = rng.choice(RULES)
+            day = _first_of_rule(rule, start)
+            out += [f"start = {day}T10:00:00", f"end = {day}T12:00:00", f'repeat = "{rule}"']
+        elif rng.random() < 0.2:
+            out += [f"start = {start}", f"end = {start + timedelta(days=rng.randrange(0, 4))}"]
+        else:
+            hour = rng.randrange(8, 19)
+            out += [f"start = {start}T{hour:02d}:00:00", f"end = {start}T{hour + 2:02d}:00:00"]
+        out.append("")
+    return "\n".join(out)
+
+
+def _first_of_rule(rule: str, day: date) -> date:
+    """Move `day` onto a date the rule yields, since a start must be the rule's first date."""
+    if "BYDAY=SA,SU" in rule:
+        while day.weekday() < 5:
+            day += timedelta(days=1)
+    elif "BYDAY=2SA" in rule:
+        day = day.replace(day=1)
+        while day.weekday() != 5:
+            day += timedelta(days=1)
+        day += timedelta(days=7)
+    return day
