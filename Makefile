@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve test check translations extract browser node clean
+.PHONY: run serve test bench check translations extract browser node clean
 
 run: $(VENV)/.installed translations
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -20,6 +20,12 @@ serve: $(VENV)/.installed translations
 test: $(VENV)/.installed-test translations browser node
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed as ratios in one run (see bench/run.py); installs Debian's wrk when missing.
+bench: $(VENV)/.installed translations
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py
 
 check: $(VENV)/.installed
 	$(BIN)/flask --app app canal check $(FILE)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask
@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     except LoadError as err:
         raise InvalidContent(err) from None
     app.extensions["canal_catalog"] = catalog
+    # Pages' Last-Modified never goes below this, so a redeploy invalidates client caches.
+    app.extensions["canal_loaded_at"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
     from .views import health, language, pages, security

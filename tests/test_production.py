@@ -70,3 +70,16 @@ def test_gunicorn_serves_the_site_without_leaking_its_version(tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert "GET /healthz HTTP/1.1\" 200" in (tmp_path / "gunicorn.log").read_text()
+
+
+def test_pages_are_cached_and_revalidate_with_304(client):
+    first = client.get("/")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=600"
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/", headers={"If-Modified-Since": modified}).status_code == 304
+    stale = client.get("/", headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"})
+    assert stale.status_code == 200 and stale.data == first.data
+    english = client.get("/en/")
+    assert english.headers["ETag"] != etag  # each language is its own cached page

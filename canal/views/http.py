@@ -6,9 +6,14 @@ lookup, a hash comparison and headers.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import datetime
+from functools import wraps
 
-from flask import Response, request
+from flask import Response, current_app, request
+
+from .language import now
 
 DEFAULT_MAX_AGE = 3600
 
@@ -29,3 +34,54 @@ def conditional(body: bytes, mimetype: str, last_modified: datetime | None = Non
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     return response.make_conditional(request)
+
+
+class RenderCache:
+    """Rendered bodies, bounded (filters can make many distinct URLs), thread-safe."""
+
+    def __init__(self, max_entries: int = 4096):
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+PAGE_MAX_AGE = 600
+
+
+def cached_page(view):
+    """Render a page once per URL and hour, then answer from memory with validators.
+
+    Pages depend on the content (fixed for the app's life) and on "now"; rendering
+    them again within the same hour would give the same answer for all practical
+    purposes, so the hour is part of the key and the Last-Modified.
+    """
+    @wraps(view)
+    def wrapper(**kwargs):
+        hour = now().replace(minute=0, second=0, microsecond=0)
+        key = (request.path, request.query_string, hour)
+        cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())
+        entry = cache.get(key)
+        if entry is None:
+            response = current_app.make_response(view(**kwargs))
+            if response.status_code != 200:
+                return response  # errors are cheap and must not crowd out pages
+            entry = (response.get_data(), response.mimetype)
+            cache.put(key, entry)
+        body, mimetype = entry
+        loaded = current_app.extensions["canal_loaded_at"]
+        return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE)
+    return wrapper

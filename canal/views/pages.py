@@ -6,6 +6,7 @@ from itertools import groupby
 from flask import Blueprint, render_template
 
 from .. import recurrence
+from .http import cached_page
 from .language import catalog, localized, now
 
 bp = Blueprint("pages", __name__)
@@ -15,6 +16,7 @@ HOME_LIMIT = 60
 
 
 @localized(bp, "/")
+@cached_page
 def home():
     """The map of canal sites and what is coming up."""
     moment = now()

@@ -1,0 +1,194 @@
+"""`make bench`: how fast the site loads, builds and serves, as ratios in one run.
+
+1. Build: synthetic catalogs of 100, 1,000 and 10,000 events over 1,000 sites;
+   time load-and-validate, building every feed, building the map; size of all.ics.
+2. Serve: gunicorn on loopback with the 1,000-event catalog; wrk measures
+   requests/s and p50/p99 for each page and feed and for a static file of the same
+   size served by the same server. The ratio page/static is the figure that
+   matters: it says how close a cached page is to the cheapest possible response.
+
+Prints a table and writes bench/results.json. Takes a few minutes on 2 cores.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synth import catalog_toml  # noqa: E402
+
+from canal.loader import load  # noqa: E402
+
+SIZES = (100, 1000, 10000)
+SERVE_SIZE = 1000
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+TODAY = date(2026, 12, 1)
+
+
+def best_of(runs: int, work) -> tuple[float, object]:
+    """The fastest of a few runs (least disturbed by the rest of the machine), and its result."""
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def build_stage(workdir: Path) -> list[dict]:
+    from canal import ical, maps
+    rows = []
+    for size in SIZES:
+        path = workdir / f"events-{size}.toml"
+        path.write_text(catalog_toml(size), encoding="utf-8")
+        runs = 3 if size < 10000 else 1
+        load_s, catalog = best_of(runs, lambda: load(path))
+        feeds_s, feeds = best_of(runs, lambda: ical.build_all_feeds(catalog))
+        map_s, _ = best_of(runs, lambda: [maps.build_map(catalog, lang, datetime.combine(TODAY, datetime.min.time(), catalog.tz))
+                                         for lang in ("zh", "en")])
+        all_ics = feeds[("zh", "all", "")]
+        rows.append({"events": size, "sites": len(catalog.sites),
+                     "recurring": sum(e.recurring for e in catalog.events.values()),
+                     "load_validate_s": round(load_s, 3), "build_feeds_s": round(feeds_s, 3),
+                     "feeds_built": len(feeds), "build_map_s": round(map_s, 3),
+                     "all_ics_bytes": len(all_ics)})
+        print(f"  {size:>6} events: load {load_s:.3f}s, {len(feeds)} feeds {feeds_s:.3f}s, "
+              f"map {map_s:.3f}s, all.ics {len(all_ics) / 1024:.0f} KiB", flush=True)
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, headers: dict | None = None) -> dict:
+    """Requests/s and latency percentiles from one wrk run."""
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    return {"rps": round(rps), "p50_ms": round(percentile("50"), 2),
+            "p99_ms": round(percentile("99"), 2), "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), dict(err.headers)
+
+
+def serve_stage(workdir: Path) -> list[dict]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: `make bench` installs Debian's wrk")
+    events = workdir / f"events-{SERVE_SIZE}.toml"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_BIND": f"127.0.0.1:{port}",
+           "CANAL_ACCESS_LOG": "/dev/null", "CANAL_NOW": "2026-12-01T09:00:00"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config",
+                               "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    static_dir = ROOT / "static" / "bench"
+    static_dir.mkdir(exist_ok=True)
+    rows = []
+    try:
+        for _ in range(300):
+            try:
+                fetch(base + "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        targets = [("/", "home"), ("/calendar/2027/05/", "calendar month"), ("/events/", "agenda"),
+                   ("/feeds/all.ics", "all.ics")]
+        for path, label in targets:
+            status, body, headers = fetch(base + path)
+            fetch(base + path)  # warm the cache in another worker too
+            if status != 200:
+                rows.append({"path": path, "label": label, "status": status})
+                print(f"  {path}: HTTP {status}, skipped", flush=True)
+                continue
+            twin = static_dir / f"{label.replace(' ', '-').replace('.', '-')}.bin"
+            twin.write_bytes(b"x" * len(body))
+            static_url = f"{base}/static/bench/{twin.name}"
+            fetch(static_url)
+            row = {"path": path, "label": label, "bytes": len(body),
+                   "page": wrk(base + path), "static": wrk(static_url)}
+            row["ratio"] = round(row["page"]["rps"] / row["static"]["rps"], 2)
+            rows.append(row)
+            print(f"  {path}: {row['page']['rps']} req/s vs static {row['static']['rps']} "
+                  f"→ {row['ratio']}x", flush=True)
+            if path == "/feeds/all.ics":
+                _, _, static_headers = fetch(static_url)
+                row304 = {"path": path + " (304)", "label": "304 revalidation", "bytes": 0,
+                          "page": wrk(base + path, {"If-None-Match": headers["ETag"]}),
+                          "static": wrk(static_url, {"If-None-Match": static_headers["ETag"]})}
+                row304["ratio"] = round(row304["page"]["rps"] / row304["static"]["rps"], 2)
+                rows.append(row304)
+                print(f"  304: {row304['page']['rps']} req/s vs static {row304['static']['rps']} "
+                      f"→ {row304['ratio']}x", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(static_dir, ignore_errors=True)
+    return rows
+
+
+def print_table(build: list[dict], serve: list[dict]) -> None:
+    print("\nBuild (best of runs)")
+    print(f"{'events':>7} {'load+validate':>14} {'all feeds':>10} {'map':>8} {'all.ics':>10} {'µs/event (load)':>16}")
+    for r in build:
+        per_event = r["load_validate_s"] / r["events"] * 1e6
+        print(f"{r['events']:>7} {r['load_validate_s']:>13.3f}s {r['build_feeds_s']:>9.3f}s "
+              f"{r['build_map_s']:>7.3f}s {r['all_ics_bytes'] / 1024:>8.0f}KiB {per_event:>16.0f}")
+    print(f"\nServe ({SERVE_SIZE} events, gunicorn, wrk -c{CONNECTIONS} -d{DURATION})")
+    print(f"{'path':<26} {'bytes':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'static req/s':>13} {'ratio':>6}")
+    for r in serve:
+        if "page" not in r:
+            print(f"{r['path']:<26} HTTP {r['status']}")
+            continue
+        p = r["page"]
+        print(f"{r['path']:<26} {r['bytes']:>9} {p['rps']:>8} {p['p50_ms']:>8} {p['p99_ms']:>8} "
+              f"{r['static']['rps']:>13} {r['ratio']:>6}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print("Building synthetic catalogs…", flush=True)
+        build = build_stage(workdir)
+        print("Serving under gunicorn…", flush=True)
+        serve = serve_stage(workdir)
+    print_table(build, serve)
+    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+               "build": build, "serve": serve}
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print("\nWrote bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
