@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 from .loader import LoadError, load
 
@@ -35,3 +38,27 @@ def check(path: str | None) -> None:
         sys.exit(1)
     recurring = sum(1 for e in catalog.events.values() if e.recurring)
     click.echo(f"OK: {len(catalog.sites)} sites, {len(catalog.events)} events ({recurring} recurring)")
+
+
+@canal.command("freeze")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--base-url", default=None,
+              help="Where the export will be served, e.g. https://cdn.example.org/canal/ "
+                   "(default: meta.base_url). Links are written for this address.")
+@with_appcontext
+def freeze(outdir: str, base_url: str | None) -> None:
+    """Export the whole site as static files into OUTDIR."""
+    from .export import freeze_site
+
+    app = current_app._get_current_object()
+    started = time.perf_counter()
+    with click.progressbar(length=0, label="Exporting", show_pos=True,
+                           item_show_func=lambda url: url or "") as bar:
+        def progress(url: str) -> None:
+            bar.length = (bar.length or 0) + 1
+            bar.update(1, url)
+        summary = freeze_site(app, outdir, base_url, progress)
+    seconds = time.perf_counter() - started
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.by_kind.items()))
+    click.echo(f"Exported {summary.files} files ({summary.bytes / 1_048_576:.1f} MiB: {kinds}) "
+               f"to {outdir} for {summary.base_url} in {seconds:.1f}s")
