@@ -45,6 +45,8 @@ def test_filter_the_agenda(watched, live_server):
     page = watched
     page.set_viewport_size(WIDE)
     page.goto(live_server + "/en/events/")
+    assert not page.get_by_label("Tongzhou, Beijing").is_visible()  # folded until asked for
+    page.get_by_text("Filter events").click()
     page.get_by_label("Tongzhou, Beijing").check()
     page.get_by_label("Festivals").check()
     page.get_by_role("button", name="Show events").click()
