@@ -1,18 +1,40 @@
-"""HTML pages for visitors."""
+"""HTML pages for visitors: the home page, error pages and what every page shares.
+
+The other pages live in calendar.py, events.py, sites.py and api.py; they add
+their routes to this blueprint, so endpoints read `pages.<name>`.
+"""
 from __future__ import annotations
 
-from itertools import groupby
+from flask import Blueprint, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
-from flask import Blueprint, render_template
-
-from .. import recurrence
+from .. import agenda, links, recurrence, rules
+from .. import text as words
+from ..agenda import BadParameter
 from .http import cached_page
-from .language import catalog, localized, now
+from .language import catalog, current_lang, localized, now
 
 bp = Blueprint("pages", __name__)
 
 HOME_DAYS_AHEAD = 92
 HOME_LIMIT = 60
+
+# What a parameter should have been, per `BadParameter.expected`.
+EXPECTED = {
+    "area": _l("one of the area ids: %(choices)s"),
+    "site": _l("one of the site ids listed on the sites page"),
+    "category": _l("one of the category ids: %(choices)s"),
+    "date": _l("a date written YYYY-MM-DD, in the years %(min)s to %(max)s"),
+    "after-from": _l("a date on or after the “from” date (%(start)s)"),
+    "span": _l("a date at most %(days)s days after the “from” date"),
+    "q": _l("a search text of at most %(max)s characters"),
+    "page": _l("a whole number, 1 or more"),
+    "page-max": _l("a page number from 1 to %(pages)s"),
+    "single": _l("a single value (it was given %(count)s times)"),
+    "year": _l("a year from %(min)s to %(max)s"),
+    "month": _l("a month number from 01 to 12"),
+    "month-field": _l("a month written YYYY-MM, for example 2027-04"),
+}
 
 
 @localized(bp, "/")
@@ -22,12 +44,34 @@ def home():
     moment = now()
     upcoming = recurrence.upcoming(catalog(), moment, days=HOME_DAYS_AHEAD)[:HOME_LIMIT]
     today = moment.date()
-    # Something that began earlier and is still on is listed under today.
-    by_day = [(day, list(items))
-              for day, items in groupby(upcoming, key=lambda o: max(o.day, today))]
-    return render_template("home.html", by_day=by_day, today=today)
+    return render_template("home.html", by_day=agenda.by_day(upcoming, today), today=today)
+
+
+@bp.app_context_processor
+def _page_helpers() -> dict:
+    lang = current_lang()
+    return {
+        "rule_in_words": lambda event: rules.describe(event, lang),
+        "month_label": lambda year, month: agenda.month_label(year, month, lang),
+        "clock": lambda value: words.clock(value, lang),
+        "lpath": lambda rule: links.path(lang, rule),
+    }
+
+
+@bp.app_errorhandler(BadParameter)
+def bad_parameter(error: BadParameter):
+    """A malformed parameter: 400, naming it and saying what it should be."""
+    expected = EXPECTED[error.expected] % error.details
+    if request.path.endswith((".json", ".geojson")):
+        return jsonify(error="bad-parameter", parameter=error.parameter,
+                       value=error.value, expected=str(expected)), 400
+    return render_template("400.html", error=error, expected=expected), 400
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
     return render_template("404.html"), 404
+
+
+# Register the other pages on this blueprint (imported last: they import `bp`).
+from . import api, calendar, events, sites  # noqa: E402,F401

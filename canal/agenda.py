@@ -1,0 +1,300 @@
+"""What the agenda, the month grid and the JSON API show: filters, windows, pages.
+
+No Flask: query parameters come in as a plain mapping of name -> list of values,
+and every bad value raises `BadParameter`, which names the parameter, the value
+and what is expected, so the view can answer 400 with a message a visitor reads.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from typing import Mapping, Sequence
+
+from babel.dates import format_skeleton, get_day_names
+
+from . import recurrence
+from .text import locale_of
+from .model import Catalog, Event, Occurrence
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Long enough for any real question, short enough that expansion stays cheap.
+MAX_SPAN_DAYS = 5 * 366
+DEFAULT_DAYS_AHEAD = 366
+MAX_QUERY_LENGTH = 100
+PAGE_SIZE = 20
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+FILTER_LISTS = ("area", "site", "category")
+SINGLE_VALUED = ("from", "to", "q", "page")
+
+
+class BadParameter(ValueError):
+    """A query or path parameter with a value we cannot use.
+
+    `expected` is a short kind ("area", "date", "after-from", "page", ...) that the
+    view turns into a translated sentence; `details` fills that sentence in.
+    """
+
+    def __init__(self, parameter: str, value: str, expected: str, **details):
+        self.parameter = parameter
+        self.value = value
+        self.expected = expected
+        self.details = details
+        super().__init__(f"{parameter}={value!r}: expected {expected} {details or ''}".strip())
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a visitor asked the agenda for; empty fields mean "any"."""
+
+    areas: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    start: date | None = None  # the `from` parameter
+    end: date | None = None  # the `to` parameter, inclusive
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.areas or self.sites or self.categories or self.start or self.end or self.q)
+
+    def query(self) -> list[tuple[str, str]]:
+        """The filter as query parameters, in a fixed order (for links and the API)."""
+        pairs = [("area", a) for a in self.areas] + [("site", s) for s in self.sites]
+        pairs += [("category", c) for c in self.categories]
+        if self.start:
+            pairs.append(("from", self.start.isoformat()))
+        if self.end:
+            pairs.append(("to", self.end.isoformat()))
+        if self.q:
+            pairs.append(("q", self.q))
+        return pairs
+
+
+def _single(args: Mapping[str, Sequence[str]], name: str) -> str:
+    values = [v for v in args.get(name, ()) if v.strip()]
+    if len(values) > 1:
+        raise BadParameter(name, ", ".join(values), "single", count=len(values))
+    return values[0].strip() if values else ""
+
+
+def parse_date(name: str, value: str) -> date:
+    """A YYYY-MM-DD date within MIN_YEAR..MAX_YEAR, or BadParameter naming `name`."""
+    try:
+        if not DATE_PATTERN.match(value):
+            raise ValueError
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, value, "date", min=MIN_YEAR, max=MAX_YEAR) from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise BadParameter(name, value, "date", min=MIN_YEAR, max=MAX_YEAR)
+    return parsed
+
+
+def _ids(args: Mapping[str, Sequence[str]], name: str, known: Mapping) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for value in args.get(name, ()):
+        value = value.strip()
+        if not value:
+            continue  # the form's "any" choice
+        if value not in known:
+            raise BadParameter(name, value, name, choices=", ".join(known))
+        if value not in chosen:
+            chosen.append(value)
+    return tuple(chosen)
+
+
+def parse_filter(args: Mapping[str, Sequence[str]], catalog: Catalog) -> Filter:
+    """Read `area`, `site`, `category` (repeatable), `from`, `to`, `q` into a Filter."""
+    start_text, end_text, q = _single(args, "from"), _single(args, "to"), _single(args, "q")
+    start = parse_date("from", start_text) if start_text else None
+    end = parse_date("to", end_text) if end_text else None
+    if start and end and end < start:
+        raise BadParameter("to", end_text, "after-from", start=start_text)
+    if start and end and (end - start).days > MAX_SPAN_DAYS:
+        raise BadParameter("to", end_text, "span", days=MAX_SPAN_DAYS)
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadParameter("q", q[:20] + "…", "q", max=MAX_QUERY_LENGTH)
+    return Filter(
+        areas=_ids(args, "area", catalog.areas),
+        sites=_ids(args, "site", catalog.sites),
+        categories=_ids(args, "category", catalog.categories),
+        start=start,
+        end=end,
+        q=q,
+    )
+
+
+def parse_page(args: Mapping[str, Sequence[str]]) -> int:
+    """The `page` parameter: a positive whole number, 1 when absent."""
+    value = _single(args, "page")
+    if not value:
+        return 1
+    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 6:
+        raise BadParameter("page", value, "page")
+    return int(value)
+
+
+def _matches_text(event: Event, needle: str) -> bool:
+    texts = [event.title.zh, event.title.en or ""]
+    if event.description:
+        texts += [event.description.zh, event.description.en or ""]
+    return any(needle in t.casefold() for t in texts)
+
+
+def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
+    """Events passing every filter; within one parameter, any listed value matches."""
+    needle = chosen.q.casefold()
+    found = []
+    for event in catalog.events.values():
+        if chosen.areas and catalog.sites[event.site].area not in chosen.areas:
+            continue
+        if chosen.sites and event.site not in chosen.sites:
+            continue
+        if chosen.categories and not set(chosen.categories) & set(event.categories):
+            continue
+        if needle and not _matches_text(event, needle):
+            continue
+        found.append(event)
+    return found
+
+
+def window(chosen: Filter, now: datetime) -> tuple[datetime, datetime]:
+    """The time span searched: from `from` (or now) to the end of `to` (or a year on)."""
+    tz = now.tzinfo
+    begin = datetime.combine(chosen.start, time(), tz) if chosen.start else now
+    if chosen.end:
+        finish = datetime.combine(chosen.end + timedelta(days=1), time(), tz)
+    else:
+        finish = datetime.combine(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), time(), tz)
+    return begin, finish
+
+
+def find(catalog: Catalog, chosen: Filter, now: datetime) -> list[Occurrence]:
+    """The occurrences the agenda lists for `chosen`, in time order."""
+    begin, finish = window(chosen, now)
+    if finish <= begin:
+        return []
+    return recurrence.occurrences(catalog, begin, finish, matching_events(catalog, chosen))
+
+
+def by_day(occurrences: list[Occurrence], first_day: date) -> list[tuple[date, list[Occurrence]]]:
+    """Group by the day shown; something that began before `first_day` shows on it."""
+    return [(day, list(items))
+            for day, items in groupby(occurrences, key=lambda o: max(o.day, first_day))]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a longer list."""
+
+    items: list
+    number: int
+    count: int  # how many pages in all (at least 1)
+    total: int  # how many items in all
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def paginate(items: list, number: int, size: int = PAGE_SIZE) -> Page:
+    """Cut `items` into pages; a page past the last raises BadParameter("page")."""
+    count = max(1, -(-len(items) // size))
+    if number > count:
+        raise BadParameter("page", str(number), "page-max", pages=count)
+    return Page(items[(number - 1) * size:number * size], number, count, len(items))
+
+
+# --- Month grid ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Day:
+    """One cell of the month grid."""
+
+    date: date
+    in_month: bool
+    today: bool
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    weeks: list[list[Day]]
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def previous(self) -> tuple[int, int] | None:
+        year, month = (self.year, self.month - 1) if self.month > 1 else (self.year - 1, 12)
+        return (year, month) if year >= MIN_YEAR else None
+
+    @property
+    def next(self) -> tuple[int, int] | None:
+        year, month = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
+        return (year, month) if year <= MAX_YEAR else None
+
+
+def parse_month(year: str, month: str) -> tuple[int, int]:
+    """Path parts of /calendar/<yyyy>/<mm>/ as numbers, or BadParameter."""
+    if not (year.isascii() and year.isdigit() and len(year) == 4) or not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise BadParameter("year", year, "year", min=MIN_YEAR, max=MAX_YEAR)
+    if not (month.isascii() and month.isdigit() and len(month) <= 2) or not 1 <= int(month) <= 12:
+        raise BadParameter("month", month, "month")
+    return int(year), int(month)
+
+
+def parse_month_field(value: str) -> tuple[int, int]:
+    """The jump-to-month form's `month=YYYY-MM` value, or BadParameter("month")."""
+    matched = MONTH_PATTERN.match(value.strip())
+    if not matched:
+        raise BadParameter("month", value, "month-field")
+    try:
+        return parse_month(matched.group(1), matched.group(2))
+    except BadParameter:
+        raise BadParameter("month", value, "month-field") from None
+
+
+def month_label(year: int, month: int, lang: str) -> str:
+    """2027年4月 / April 2027."""
+    return format_skeleton("yMMMM", date(year, month, 1), locale=locale_of(lang))
+
+
+def weekday_labels(lang: str) -> list[tuple[str, str]]:
+    """(short, full) weekday names, Monday first: (周一, 星期一) / (Mon, Monday)."""
+    short = get_day_names("abbreviated", locale=locale_of(lang))
+    full = get_day_names("wide", locale=locale_of(lang))
+    return [(short[n], full[n]) for n in range(7)]
+
+
+def month_grid(catalog: Catalog, year: int, month: int, today: date) -> Month:
+    """Weeks (Monday first) of the month, each day with the occurrences it touches."""
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    cells: dict[date, list[Occurrence]] = {d: [] for week in weeks for d in week}
+    for occurrence in recurrence.occurrences(catalog, first, last + timedelta(days=1)):
+        for day in occurrence.days():
+            if day in cells:
+                cells[day].append(occurrence)
+    return Month(year, month, [
+        [Day(d, d.month == month, d == today, cells[d]) for d in week] for week in weeks
+    ])
+
+
+def sites_along_canal(catalog: Catalog) -> list[tuple[str, list]]:
+    """Sites grouped by area, areas and sites ordered north to south (latitude)."""
+    groups: dict[str, list] = {}
+    for site in sorted(catalog.sites.values(), key=lambda s: (-s.lat, s.id)):
+        groups.setdefault(site.area, []).append(site)
+    return list(groups.items())

@@ -1,0 +1,89 @@
+"""schema.org `Event` JSON-LD for an event page, following Google's event guidelines.
+
+One `Event` object per upcoming occurrence (Google wants one per date). `script_json`
+escapes the JSON so that no text in the content can close the <script> block.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from . import links
+from .model import Catalog, Event, Occurrence
+
+STATUS = {"confirmed": "https://schema.org/EventScheduled",
+          "cancelled": "https://schema.org/EventCancelled"}
+OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
+FREE_MARKERS = ("免费", "free")
+# Google lists dates, not a whole season: a handful of upcoming ones is plenty.
+MAX_OCCURRENCES = 10
+
+
+def _moment(value: date | datetime) -> str:
+    """ISO 8601; timed values keep their +08:00 offset, as Google requires."""
+    return value.isoformat()
+
+
+def _place(catalog: Catalog, event: Event, lang: str) -> dict:
+    site = catalog.site_of(event)
+    area = catalog.areas[site.area]
+    address = {
+        "@type": "PostalAddress",
+        "streetAddress": (site.address or site.name).get(lang),
+        "addressLocality": area.name.get(lang),
+        "addressCountry": "CN",
+    }
+    return {
+        "@type": "Place",
+        "name": site.name.get(lang),
+        "address": address,
+        "geo": {"@type": "GeoCoordinates", "latitude": site.lat, "longitude": site.lon},
+    }
+
+
+def _offers(event: Event, lang: str, url: str) -> dict | None:
+    if event.price is None:
+        return None
+    offer = {"@type": "Offer", "description": event.price.get(lang), "url": event.url or url}
+    # Prices are free text; only "free" can be turned into a number honestly.
+    if event.price.zh.startswith(FREE_MARKERS) or (event.price.en or "").lower().startswith("free"):
+        offer.update(price="0", priceCurrency="CNY")
+    return offer
+
+
+def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence], lang: str) -> list[dict]:
+    """One schema.org Event per occurrence (at most MAX_OCCURRENCES)."""
+    url = links.event_url(catalog, lang, event.id)
+    found = []
+    for occurrence in occurrences[:MAX_OCCURRENCES]:
+        item = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": event.title.get(lang),
+            "startDate": _moment(occurrence.start),
+            "endDate": _moment(occurrence.end),
+            "eventStatus": STATUS[event.status],
+            "eventAttendanceMode": OFFLINE,
+            "location": _place(catalog, event, lang),
+            "url": url,
+        }
+        if event.description:
+            item["description"] = event.description.get(lang)
+        if event.organiser:
+            item["organizer"] = {"@type": "Organization", "name": event.organiser.get(lang)}
+            if event.url:
+                item["organizer"]["url"] = event.url
+        offers = _offers(event, lang, url)
+        if offers:
+            item["offers"] = offers
+        found.append(item)
+    return found
+
+
+def script_json(data) -> str:
+    """JSON safe inside <script>: <, >, & and the JS line separators are \\u-escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text

@@ -1,0 +1,56 @@
+"""Machine-readable outputs: the Atom feed, the JSON API and the sites' GeoJSON."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+
+from flask import Response, request
+
+from .. import agenda, api, atom
+from .language import catalog, current_lang, localized, now
+from .pages import bp
+
+# Answers change at most with "now"; a short max-age lets proxies absorb bursts.
+CACHE = "public, max-age=300"
+
+
+def _json(data, mimetype: str) -> Response:
+    body = json.dumps(data, ensure_ascii=False, indent=1)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = CACHE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def content_updated() -> datetime:
+    """When the content last changed: the content file's modification time."""
+    tz = catalog().tz
+    try:
+        return datetime.fromtimestamp(os.path.getmtime(catalog().path), tz).replace(microsecond=0)
+    except OSError:
+        return now().replace(microsecond=0)
+
+
+@localized(bp, "/feeds/events.atom")
+def events_atom():
+    """Upcoming events as Atom 1.0."""
+    body = atom.feed(catalog(), agenda.find(catalog(), agenda.Filter(), now()),
+                     current_lang(), content_updated())
+    response = Response(body, mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = CACHE
+    return response
+
+
+@localized(bp, "/api/events.json")
+def events_json():
+    """Occurrences as JSON, with the same filters as /events/ (no pagination)."""
+    chosen = agenda.parse_filter(request.args.to_dict(flat=False), catalog())
+    found = agenda.find(catalog(), chosen, now())
+    return _json(api.events_json(catalog(), found, chosen, current_lang()), "application/json")
+
+
+@localized(bp, "/api/sites.geojson")
+def sites_geojson():
+    """Every site as GeoJSON."""
+    return _json(api.sites_geojson(catalog(), current_lang()), "application/geo+json")

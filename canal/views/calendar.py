@@ -1,0 +1,45 @@
+"""The month grid: /calendar/ and /calendar/<yyyy>/<mm>/."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+
+from .. import agenda
+from .language import catalog, current_lang, localized, now
+from .pages import bp
+
+
+def _month_url(year: int, month: int) -> str:
+    return url_for("pages.calendar_month", year=f"{year:04d}", month=f"{month:02d}")
+
+
+@localized(bp, "/calendar/")
+def calendar():
+    """This month, or the month picked in the jump form (?month=YYYY-MM)."""
+    picked = request.args.get("month", "").strip()
+    if picked:
+        return redirect(_month_url(*agenda.parse_month_field(picked)))
+    today = now().date()
+    return _render(today.year, today.month)
+
+
+@localized(bp, "/calendar/<year>/<month>/")
+def calendar_month(year: str, month: str):
+    """One month; /calendar/2027/4/ is sent on to its canonical /calendar/2027/04/."""
+    number_year, number_month = agenda.parse_month(year, month)
+    if month != f"{number_month:02d}":
+        return redirect(_month_url(number_year, number_month), code=301)
+    return _render(number_year, number_month)
+
+
+def _render(year: int, month: int):
+    today = now().date()
+    grid = agenda.month_grid(catalog(), year, month, today)
+    return render_template(
+        "calendar.html",
+        grid=grid,
+        weekdays=agenda.weekday_labels(current_lang()),
+        previous_url=_month_url(*grid.previous) if grid.previous else None,
+        next_url=_month_url(*grid.next) if grid.next else None,
+        this_month_url=_month_url(today.year, today.month),
+        today=today,
+    )

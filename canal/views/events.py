@@ -1,0 +1,62 @@
+"""The agenda (/events/) and one event's page (/events/<id>/)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import abort, render_template, request
+
+from .. import agenda, jsonld, recurrence, rules
+from ..model import Occurrence
+from .language import catalog, current_lang, localized, now
+from .pages import bp
+
+NEXT_DATES = 12
+
+
+def _page_url(chosen: agenda.Filter, number: int) -> str:
+    pairs = chosen.query() + ([("page", str(number))] if number > 1 else [])
+    return request.path + ("?" + urlencode(pairs) if pairs else "")
+
+
+@localized(bp, "/events/")
+def events():
+    """Upcoming occurrences, filtered, grouped by day, a page at a time."""
+    args = request.args.to_dict(flat=False)
+    chosen = agenda.parse_filter(args, catalog())
+    number = agenda.parse_page(args)
+    moment = now()
+    found = agenda.find(catalog(), chosen, moment)
+    page = agenda.paginate(found, number)
+    first_day = agenda.window(chosen, moment)[0].date()
+    return render_template(
+        "events.html",
+        chosen=chosen,
+        page=page,
+        by_day=agenda.by_day(page.items, first_day),
+        previous_url=_page_url(chosen, page.previous) if page.previous else None,
+        next_url=_page_url(chosen, page.next) if page.next else None,
+        clear_url=request.path,
+        today=moment.date(),
+    )
+
+
+@localized(bp, "/events/<event_id>/")
+def event(event_id: str):
+    """One event: when (rule in words and next dates), where, and what."""
+    found = catalog().events.get(event_id)
+    if found is None:
+        abort(404)
+    coming = recurrence.upcoming(catalog(), now(), events=[found])
+    lang = current_lang()
+    first = Occurrence(found, found.start, found.end)
+    return render_template(
+        "event.html",
+        event=found,
+        site=catalog().site_of(found),
+        area=catalog().area_of(found),
+        coming=coming[:NEXT_DATES],
+        more=max(0, len(coming) - NEXT_DATES),
+        first=first,
+        rule=rules.describe(found, lang),
+        jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang)) if coming else None,
+    )
