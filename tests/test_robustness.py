@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from canal import create_app
-from tests.conftest import DATA, NOW
+from conftest import DATA, NOW
 
 QUERY_KEYS = ["area", "site", "category", "from", "to", "q", "page", "o", "month", "lang", "x"]
 # Text that has broken real sites: markup, template syntax, control and odd Unicode.
