@@ -51,9 +51,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
     from .views import language, pages
+    from .views import maps as map_views
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
     language.init_app(app)
     app.register_blueprint(pages.bp)
+    map_views.init_app(app)
     return app
