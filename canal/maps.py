@@ -92,6 +92,7 @@ class MapParts:
     """One rendered map, ready for templates/_map.html."""
 
     map_id: str              # the map <div> id and folium's JavaScript variable
+    mode: str                # "home" (every site) or "site" (one site, small)
     css: tuple[str, ...]     # stylesheet URLs, in order
     js: tuple[str, ...]      # script URLs, in order, before `script`
     html: str                # folium's map <div>
@@ -235,7 +236,7 @@ def _render(fmap: folium.Map, data: dict) -> MapParts:
     if "</script" in script.lower() or "<!--" in script:
         raise RuntimeError("folium's script would end its <script> element early")
     map_id = fmap.get_name()
-    return MapParts(map_id=map_id, css=css, js=js, html=figure.html.render().strip(),
+    return MapParts(map_id=map_id, mode=data["mode"], css=css, js=js, html=figure.html.render().strip(),
                     script=script, data_id=f"{map_id}_data",
                     data_json=json_for_script(dict(data, mapId=map_id)))
 

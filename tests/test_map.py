@@ -295,7 +295,21 @@ def test_site_map_macro_centres_a_small_map_on_one_site(app):
         html = render_template_string(template)
     page = Page(html)
     assert page.ids["map_site_canal_museum"][0] == "div"
-    assert 'aria-label="Map: where Grand Canal Museum of Beijing is"' in html
+    assert 'class="canal-map canal-map--site" role="region" aria-label="Map: where Grand Canal Museum of Beijing is"' in html
     data = map_data(html, "map_site_canal_museum")
     assert data["mode"] == "site" and [s["id"] for s in data["sites"]] == ["canal-museum"]
     assert "center: [39.885, 116.7]" in page.scripts[-2][1]
+
+
+def test_site_map_label_escapes_a_hostile_site_name():
+    app = make_app("hostile.toml")
+    template = ('{% from "_site_map.html" import site_map with context %}'
+                '{{ site_map(catalog.sites["xianghe-wharf"]) }}')
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        from flask import g
+        g.lang = "en"
+        html = render_template_string(template)
+    assert Page(html).ids["map_site_xianghe_wharf"][0] == "div"
+    assert 'aria-label="Map: where Xianghe Wharf &lt;img src=x onerror=&#34;' in html
+    assert not [name for name in Page(html).attributes if name.startswith("on")]
