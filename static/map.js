@@ -205,7 +205,10 @@
 
   function labelControls(map, labels) {
     L.control.zoom({ position: "topleft", zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+    // On a phone the search box would cover an open popup: map.css hides it meanwhile.
+    map.on("popupclose", function () { map.getContainer().classList.remove("has-popup"); });
     map.on("popupopen", function (event) {
+      map.getContainer().classList.add("has-popup");
       var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
       if (close) {
         close.setAttribute("aria-label", labels.close);
@@ -221,7 +224,10 @@
     var markers = {};
     data.sites.forEach(function (site) {
       var marker = makeMarker(site, labels);
-      marker.bindPopup(function () { return popupContent(site, labels, true); }, { maxWidth: 320, minWidth: 220 });
+      marker.bindPopup(function () { return popupContent(site, labels, true); }, {
+        maxWidth: Math.min(320, map.getSize().x - 100), minWidth: 180, maxHeight: Math.max(200, Math.round(map.getSize().y * 0.7)),
+        autoPanPaddingTopLeft: [50, 10]
+      });
       markers[site.id] = marker;
     });
 
