@@ -72,7 +72,7 @@ def browser():
         chromium.close()
 
 
-# A 1x1 transparent PNG: what every map tile request gets in tests (there is no internet).
+# A 1x1 PNG: what every map tile request gets in tests (there is no internet).
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
