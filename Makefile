@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve test bench check translations extract browser node clean
+.PHONY: run serve test bench check translations extract browser node clean vendor
 
 run: $(VENV)/.installed translations
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -66,3 +66,15 @@ node:
 
 clean:
 	rm -rf $(VENV) node_modules $(MO)
+
+# Front-end libraries: pinned in package.json, copied from npm into static/vendor/<lib>/
+# with their licences and committed, so the site never loads code from a CDN.
+VENDOR := static/vendor
+vendor:
+	npm ci --no-audit --no-fund
+	rm -rf $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster $(VENDOR)/leaflet.fullscreen
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster $(VENDOR)/leaflet.fullscreen
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images node_modules/leaflet/LICENSE node_modules/leaflet/package.json $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css node_modules/leaflet.markercluster/package.json $(VENDOR)/leaflet.markercluster/
+	cp node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/leaflet.markercluster/LICENSE
+	cp node_modules/leaflet.fullscreen/Control.FullScreen.js node_modules/leaflet.fullscreen/Control.FullScreen.css node_modules/leaflet.fullscreen/icon-fullscreen.svg node_modules/leaflet.fullscreen/LICENSE node_modules/leaflet.fullscreen/package.json $(VENDOR)/leaflet.fullscreen/

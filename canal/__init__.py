@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
     from .views import health, language, pages, security
+    from .views import maps as map_views
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
@@ -60,4 +61,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    map_views.init_app(app)
     return app

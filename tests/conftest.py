@@ -1,10 +1,12 @@
 """Fixtures built from the app factory, as in Flask's tutorial."""
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -12,6 +14,7 @@ from werkzeug.serving import make_server
 
 from canal import create_app
 from canal.loader import load
+from canal.maps import TILE_HOST_SUFFIXES
 
 DATA = Path(__file__).parent / "data"
 # Tests run against a fixed "now", so what is "upcoming" never drifts with the calendar.
@@ -69,9 +72,35 @@ def browser():
         chromium.close()
 
 
+# A 1x1 PNG: what every map tile request gets in tests (there is no internet).
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
 @pytest.fixture
-def page(browser):
+def network():
+    """What the page asked of the outside world: map `tiles` (answered) and `blocked` requests."""
+    return {"tiles": [], "blocked": []}
+
+
+@pytest.fixture
+def page(browser, network):
     context = browser.new_context(locale="zh-CN", timezone_id="America/New_York")
+
+    def offline(route):
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if host in LOOPBACK:
+            route.continue_()
+        elif host.endswith(TILE_HOST_SUFFIXES):
+            network["tiles"].append(url)
+            route.fulfill(status=200, content_type="image/png", body=TINY_PNG)
+        else:
+            network["blocked"].append(url)
+            route.abort()
+
+    context.route("**/*", offline)
     page = context.new_page()
     yield page
     context.close()

@@ -125,8 +125,13 @@ def test_hostile_text_stays_inert(hostile, lang, url):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     page = Page(body)
-    # No script but the JSON-LD block; no element or attribute came from content.
-    assert page.scripts == []
+    # Inline code is only the map's generated script, which carries no content text;
+    # content reaches the map as inert JSON data. No element or attribute came from content.
+    for script in page.scripts:
+        if script.strip().startswith("{"):
+            json.loads(script)  # the map's data block: parses as JSON, so it is data
+        else:
+            assert not any(mark in script for mark in ("alert", "7*7", "evil", "onerror")), script
     tags = {t for t, _ in page.elements}
     assert not tags & {"iframe", "img", "i"} and "b" not in tags
     assert not any(name.startswith("on") for _, attrs in page.elements for name in attrs)

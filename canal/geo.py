@@ -1,0 +1,64 @@
+"""Coordinates: WGS-84 → GCJ-02 for Chinese web maps, and straight-line distances.
+
+Every coordinate in events.toml is WGS-84. Gaode/AutoNavi tiles are drawn in GCJ-02
+("Mars coordinates"), a deliberately obfuscated datum offset by a few hundred metres
+(about 500–570 m around Tongzhou–Xianghe–Wuqing), so points shown on those tiles must
+be shifted first. The forward transform below is the widely published formula (the
+same constants as eviltransform and coordtransform); it has no exact inverse, and we
+never need one: the site only converts its own WGS-84 points for display.
+
+No Flask here; pure functions of numbers.
+"""
+from __future__ import annotations
+
+import math
+
+# Krasovsky 1940 ellipsoid, as the published GCJ-02 formula uses it.
+_A = 6378245.0
+_EE = 0.00669342162296594323
+# Mean Earth radius (IUGG), for great-circle distances.
+EARTH_RADIUS_M = 6371008.8
+
+
+def in_china(lat: float, lon: float) -> bool:
+    """Whether GCJ-02 applies to the point (the rough box the published formula uses)."""
+    return 72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271
+
+
+def _shift_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _shift_lon(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """The GCJ-02 (lat, lon) of a WGS-84 point; points outside China are returned as they are."""
+    if not in_china(lat, lon):
+        return lat, lon
+    d_lat = _shift_lat(lon - 105.0, lat - 35.0)
+    d_lon = _shift_lon(lon - 105.0, lat - 35.0)
+    rad_lat = math.radians(lat)
+    magic = 1 - _EE * math.sin(rad_lat) ** 2
+    sqrt_magic = math.sqrt(magic)
+    d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * math.pi)
+    d_lon = (d_lon * 180.0) / (_A / sqrt_magic * math.cos(rad_lat) * math.pi)
+    return lat + d_lat, lon + d_lon
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in metres between two WGS-84 points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    h = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))

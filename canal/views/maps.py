@@ -1,0 +1,108 @@
+"""The map on pages: built once per (language, day), kept in app.extensions, never per request.
+
+Templates call `home_map()` / `canal_site_map(site_id)` (template globals) and hand the
+result to the macros in templates/_map.html and templates/_site_map.html.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Callable
+
+from flask import Flask, current_app, request
+from flask_babel import gettext as _
+
+from .. import maps
+from .language import catalog, current_lang, now
+from .security import allow_inline_script
+
+
+def map_labels() -> dict[str, str]:
+    """Interface words static/map.js shows, in the current language."""
+    return {
+        "fullscreen": _("Show the map full screen"),
+        "exitFullscreen": _("Leave full screen"),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "layers": _("Choose what the map shows"),
+        "route": _("North Canal (schematic route)"),
+        "otherSites": _("Sites without events"),
+        "search": _("Search sites"),
+        "searchHint": _("Name in Chinese or English"),
+        "noResults": _("No site has that name."),
+        "legend": _("Legend"),
+        "site": _("Canal site"),
+        "approximate": _("Approximate location"),
+        "km": _("km"),
+        "cluster": _("{count} sites here: zoom in"),
+        "upcoming": _("Coming up"),
+        "noUpcoming": _("No upcoming events."),
+        "cancelled": _("Cancelled"),
+        "sitePage": _("About this site and all its events"),
+        "feed": _("Subscribe to this site's events (calendar feed)"),
+        "close": _("Close"),
+    }
+
+
+def lang_root() -> str:
+    """The path prefix of the current language: '' for Chinese, '/en' for English."""
+    return request.script_root + ("/en" if current_lang() == "en" else "")
+
+
+class MapCache:
+    """Rendered maps keyed by (what, language); an entry is good for one local day."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parts: dict[tuple, tuple] = {}
+
+    def get(self, key: tuple, day, build: Callable[[], maps.MapParts]) -> maps.MapParts:
+        found = self._parts.get(key)
+        if found and found[0] == day:
+            return found[1]
+        with self._lock:
+            found = self._parts.get(key)
+            if not found or found[0] != day:
+                found = (day, build())
+                # folium's generated script is the one inline script: let exactly it run.
+                allow_inline_script(current_app, found[1].script)
+                self._parts[key] = found
+            return found[1]
+
+
+def _tiles() -> maps.Tiles:
+    return current_app.extensions["canal_tiles"][current_lang()]
+
+
+def home_map() -> maps.MapParts:
+    """The home page map for the current language and today."""
+    lang, moment = current_lang(), now()
+    return current_app.extensions["canal_maps"].get(
+        ("home", lang), moment.date(),
+        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root))
+
+
+def site_map(site_id: str) -> maps.MapParts:
+    """The small map centred on one site (KeyError for an unknown id: check before calling)."""
+    lang = current_lang()
+    return current_app.extensions["canal_maps"].get(
+        ("site", lang, site_id), None,
+        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root))
+
+
+def init_app(app: Flask) -> None:
+    """Check the tile settings, point folium at our static files, expose the map to templates."""
+    kind = app.config.setdefault("CANAL_TILES", os.environ.get("CANAL_TILES", "osm"))
+    key = app.config.setdefault("CANAL_TIANDITU_KEY", os.environ.get("CANAL_TIANDITU_KEY"))
+    try:
+        app.extensions["canal_tiles"] = {lang: maps.tiles_for(kind, lang, key) for lang in ("zh", "en")}
+    except ValueError as err:
+        # Bad settings stop start-up with a clear message rather than break every page.
+        raise SystemExit(f"Map configuration: {err}") from None
+    suffix = app.extensions["canal_tiles"]["zh"].host_suffix
+    app.config["CSP_IMAGE_HOSTS"] = (f"https://*.{suffix}", f"https://{suffix}")
+    maps.use_local_assets(app.static_url_path or "/static")
+    app.extensions["canal_maps"] = MapCache()
+    app.add_template_global(home_map, "home_map")
+    app.add_template_global(site_map, "canal_site_map")
+    app.add_template_global(lang_root, "lang_root")

@@ -1,0 +1,315 @@
+/* The canal map in the browser: markers, popups, tooltips, search, legend and filters.
+ *
+ * folium has already created the Leaflet map, its tiles, the route and an empty cluster
+ * group (see canal/maps.py). Everything about sites and events comes from the JSON block
+ * next to the map and is written with textContent or as DOM nodes: no content text is ever
+ * parsed as HTML, so names holding <script>, ${...}, backticks or {{ }} stay plain text.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // Links come from our own URL scheme; refuse anything that is not a site path.
+  function link(href, text, className) {
+    var a = el("a", className, text);
+    if (typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/") a.href = href;
+    return a;
+  }
+
+  // Leaflet's layer control writes names with innerHTML, so it gets escaped text.
+  function escapeHtml(text) {
+    var holder = document.createElement("div");
+    holder.textContent = text;
+    return holder.innerHTML;
+  }
+
+  function approxText(site, labels) {
+    var km = Math.round(site.precisionM / 100) / 10;
+    return labels.approximate + " (±" + km + " " + labels.km + ")";
+  }
+
+  function accessibleName(site, labels) {
+    var parts = [site.name, site.kind, site.area];
+    if (site.approximate) parts.push(labels.approximate);
+    return parts.join(", ");
+  }
+
+  function tooltipContent(site, labels) {
+    var box = el("div", "canal-tooltip");
+    box.appendChild(el("strong", null, site.name));
+    if (site.altName && site.altName !== site.name) box.appendChild(el("span", "canal-tooltip__alt", site.altName));
+    if (site.approximate) box.appendChild(el("span", "canal-tooltip__approx", labels.approximate));
+    return box;
+  }
+
+  function popupContent(site, labels, withEvents) {
+    var box = el("div", "canal-popup");
+    box.appendChild(el("p", "canal-popup__name", site.name));
+    box.appendChild(el("p", "canal-popup__meta", site.kind + " · " + site.area));
+    if (site.approximate) box.appendChild(el("p", "canal-popup__approx", approxText(site, labels)));
+    if (withEvents) {
+      box.appendChild(el("p", "canal-popup__heading", labels.upcoming));
+      if (site.upcoming && site.upcoming.length) {
+        var list = el("ul", "canal-popup__events");
+        site.upcoming.forEach(function (occ) {
+          var item = el("li", occ.cancelled ? "is-cancelled" : null);
+          item.appendChild(link(occ.url, occ.title, "canal-popup__event"));
+          var when = el("time", "canal-popup__when", occ.when);
+          when.setAttribute("datetime", occ.date);
+          item.appendChild(when);
+          if (occ.cancelled) item.appendChild(el("strong", "canal-popup__cancelled", labels.cancelled));
+          list.appendChild(item);
+        });
+        box.appendChild(list);
+      } else {
+        box.appendChild(el("p", "canal-popup__none", labels.noUpcoming));
+      }
+      var links = el("p", "canal-popup__links");
+      links.appendChild(link(site.url, labels.sitePage));
+      links.appendChild(link(site.feedUrl, labels.feed, "canal-popup__feed"));
+      box.appendChild(links);
+    }
+    return box;
+  }
+
+  // Cluster bubbles are keyboard-reachable markers; give them a name, not just a number.
+  var LabelledDivIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      if (this.options.label) {
+        div.setAttribute("aria-label", this.options.label);
+        div.title = this.options.label;
+      }
+      return div;
+    }
+  });
+
+  function clusterIcon(labels) {
+    return function (cluster) {
+      var count = cluster.getChildCount();
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var inner = el("div");
+      inner.appendChild(el("span", null, String(count)));
+      return new LabelledDivIcon({
+        html: inner,
+        className: "marker-cluster marker-cluster-" + size,
+        iconSize: new L.Point(40, 40),
+        label: labels.cluster.replace("{count}", String(count))
+      });
+    };
+  }
+
+  function makeMarker(site, labels) {
+    var icon = new L.Icon.Default({
+      className: site.approximate ? "canal-marker canal-marker--approx" : "canal-marker"
+    });
+    var marker = L.marker([site.lat, site.lon], {
+      icon: icon, alt: accessibleName(site, labels), keyboard: true, riseOnHover: true
+    });
+    marker.bindTooltip(tooltipContent(site, labels), { direction: "top", offset: [0, -38] });
+    marker.siteId = site.id;
+    return marker;
+  }
+
+  function searchControl(data, reveal) {
+    var labels = data.labels;
+    var Search = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var form = el("form", "canal-search leaflet-bar");
+        form.setAttribute("role", "search");
+        var inputId = data.mapId + "-search";
+        var label = el("label", "canal-search__label", labels.search);
+        label.htmlFor = inputId;
+        var input = el("input", "canal-search__input");
+        input.type = "search";
+        input.id = inputId;
+        input.placeholder = labels.searchHint;
+        input.autocomplete = "off";
+        var results = el("ul", "canal-search__results");
+        results.setAttribute("aria-live", "polite");
+        form.appendChild(label);
+        form.appendChild(input);
+        form.appendChild(results);
+
+        function matches(query) {
+          var q = query.trim().toLowerCase();
+          if (!q) return [];
+          return data.sites.filter(function (site) {
+            return site.name.toLowerCase().indexOf(q) !== -1 ||
+              (site.altName || "").toLowerCase().indexOf(q) !== -1;
+          }).slice(0, 8);
+        }
+        function show() {
+          results.replaceChildren();
+          var found = matches(input.value);
+          if (input.value.trim() && !found.length) results.appendChild(el("li", "canal-search__none", labels.noResults));
+          found.forEach(function (site) {
+            var item = el("li");
+            var button = el("button", "canal-search__result", site.name);
+            button.type = "button";
+            if (site.altName && site.altName !== site.name) button.appendChild(el("span", "canal-search__alt", site.altName));
+            button.addEventListener("click", function () { reveal(site); });
+            item.appendChild(button);
+            results.appendChild(item);
+          });
+          return found;
+        }
+        input.addEventListener("input", show);
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          var found = show();
+          if (found.length) reveal(found[0]);
+        });
+        L.DomEvent.disableClickPropagation(form);
+        L.DomEvent.disableScrollPropagation(form);
+        return form;
+      }
+    });
+    return new Search();
+  }
+
+  function legendControl(labels, withCluster) {
+    var Legend = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var details = el("details", "canal-legend");
+        details.open = window.matchMedia("(min-width: 40em)").matches;
+        details.appendChild(el("summary", null, labels.legend));
+        var list = el("ul");
+        function row(symbolClass, text) {
+          var item = el("li");
+          var symbol = el("span", "canal-legend__symbol " + symbolClass);
+          symbol.setAttribute("aria-hidden", "true");
+          item.appendChild(symbol);
+          item.appendChild(el("span", null, text));
+          list.appendChild(item);
+        }
+        row("canal-legend__site", labels.site);
+        row("canal-legend__site canal-legend__site--approx", labels.approximate);
+        if (withCluster) row("canal-legend__cluster", labels.cluster.replace("{count}", "n"));
+        row("canal-legend__route", labels.route);
+        details.appendChild(list);
+        L.DomEvent.disableClickPropagation(details);
+        return details;
+      }
+    });
+    return new Legend();
+  }
+
+  function labelControls(map, labels) {
+    L.control.zoom({ position: "topleft", zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+    // On a phone the search box would cover an open popup: map.css hides it meanwhile.
+    map.on("popupclose", function () { map.getContainer().classList.remove("has-popup"); });
+    map.on("popupopen", function (event) {
+      map.getContainer().classList.add("has-popup");
+      var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) {
+        close.setAttribute("aria-label", labels.close);
+        close.title = labels.close;
+      }
+    });
+  }
+
+  function drawHome(map, data) {
+    var labels = data.labels;
+    var cluster = window[data.cluster];
+    cluster.options.iconCreateFunction = clusterIcon(labels);
+    var markers = {};
+    data.sites.forEach(function (site) {
+      var marker = makeMarker(site, labels);
+      marker.bindPopup(function () { return popupContent(site, labels, true); }, {
+        maxWidth: Math.min(320, map.getSize().x - 100), minWidth: 180, maxHeight: Math.max(200, Math.round(map.getSize().y * 0.7)),
+        autoPanPaddingTopLeft: [50, 10]
+      });
+      markers[site.id] = marker;
+    });
+
+    // One filter per category with sites, and one for sites without events; a site shows
+    // while any of its categories is switched on.
+    var filters = {};
+    var overlays = {};
+    overlays[escapeHtml(labels.route)] = window[data.route];
+    data.categories.forEach(function (category) {
+      var used = data.sites.some(function (site) { return site.categories.indexOf(category.id) !== -1; });
+      if (!used) return;
+      filters[category.id] = L.layerGroup().addTo(map);
+      overlays[escapeHtml(category.name)] = filters[category.id];
+    });
+    if (data.sites.some(function (site) { return !site.categories.length; })) {
+      filters[""] = L.layerGroup().addTo(map);
+      overlays[escapeHtml(labels.otherSites)] = filters[""];
+    }
+    function shown(site) {
+      var ids = site.categories.length ? site.categories : [""];
+      return ids.some(function (id) { return filters[id] && map.hasLayer(filters[id]); });
+    }
+    function refresh() {
+      cluster.clearLayers();
+      cluster.addLayers(data.sites.filter(shown).map(function (site) { return markers[site.id]; }));
+    }
+    map.on("overlayadd overlayremove", refresh);
+    refresh();
+
+    var layers = L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+    var toggle = layers.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) {
+      toggle.title = labels.layers;
+      toggle.setAttribute("aria-label", labels.layers);
+    }
+
+    function reveal(site) {
+      if (!shown(site)) {
+        var ids = site.categories.length ? site.categories : [""];
+        map.addLayer(filters[ids[0]]);
+      }
+      var marker = markers[site.id];
+      cluster.zoomToShowLayer(marker, function () {
+        marker.openPopup();
+        if (marker.getElement()) marker.getElement().focus();
+        marker.closeTooltip();  // the popup already says it all
+      });
+    }
+    searchControl(data, reveal).addTo(map);
+    legendControl(labels, true).addTo(map);
+    return { map: map, cluster: cluster, markers: markers, reveal: reveal };
+  }
+
+  function drawSite(map, data) {
+    var labels = data.labels;
+    var site = data.sites[0];
+    var marker = makeMarker(site, labels).addTo(map);
+    marker.bindPopup(function () { return popupContent(site, labels, false); });
+    if (site.approximate) {
+      L.circle([site.lat, site.lon], {
+        radius: site.precisionM, color: "#0b5f8a", weight: 1, dashArray: "4 4",
+        fillOpacity: 0.06, interactive: false
+      }).addTo(map);
+    }
+    legendControl(labels, false).addTo(map);
+    var markers = {};
+    markers[site.id] = marker;
+    return { map: map, cluster: null, markers: markers };
+  }
+
+  function start(block) {
+    if (block.dataset.drawn) return;
+    block.dataset.drawn = "1";
+    var data = JSON.parse(block.textContent);
+    var map = window[data.mapId];
+    if (!map) return;
+    labelControls(map, data.labels);
+    var drawn = data.mode === "home" ? drawHome(map, data) : drawSite(map, data);
+    // A handle for tests and for other scripts of this site (e.g. the trip planner).
+    window.canalMaps = window.canalMaps || {};
+    window.canalMaps[data.mapId] = drawn;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("script.canal-map-data"), start);
+})();
