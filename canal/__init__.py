@@ -50,10 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["canal_catalog"] = catalog
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
-    from .views import language, pages
+    from .views import feeds, language, pages
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
     language.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     return app
