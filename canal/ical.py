@@ -195,10 +195,11 @@ def calendar(catalog: Catalog, lang: str, vevents, name: str, description: str) 
     cal.add("CALSCALE", "GREGORIAN")
     # No METHOD:PUBLISH: it requires an ORGANIZER (an address) on every event, which
     # the content does not have; without METHOD the file is a plain published calendar.
-    cal.add("NAME", name)
+    # vText throughout: icalendar 7 writes NAME and X-WR-* unescaped otherwise, and a
+    # newline in an event title would then break the file (ical-notes.md).
+    cal.add("NAME", vText(name))
     cal.add("X-WR-CALNAME", vText(name))
-    # vText: icalendar writes X-WR-CALDESC unescaped otherwise (ical-notes.md).
-    cal.add("DESCRIPTION", description)
+    cal.add("DESCRIPTION", vText(description))
     cal.add("X-WR-CALDESC", vText(description))
     cal.add("X-WR-TIMEZONE", vText(catalog.tz.key))
     cal.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
