@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from canal import ical
+from canal.loader import parse
 from canal.model import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = Path(__file__).parent / "js"
+DATA = Path(__file__).parent / "data"
 LANGS = ("zh", "en")
 
 
@@ -49,3 +51,47 @@ def run_node(script: str, *args: str) -> dict:
                           env={**os.environ, "TZ": "America/New_York"})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+# --- Catalogs with awkward text: escaping, folding, emoji, injection attempts ------------
+
+ODD_TITLE = 'Fish; chips, and \\ "more"\n第二行 🚣🏮'
+ODD_DESCRIPTION = "很长的中文描述，" * 30 + "🎉"
+HOSTILE_TITLE = 'Boat\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x <b>"q"</b> ${x} `y` {{ z }}'
+HOSTILE_DESCRIPTION = "line\r\nDTSTART:19700101T000000\r\nATTACH:http://evil"
+
+
+def toml_str(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's; emoji stay literal)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def with_event(extra_toml: str) -> Catalog:
+    """The minimal catalog plus one more event written in TOML."""
+    return parse((DATA / "minimal.toml").read_text(encoding="utf-8") + "\n" + extra_toml)
+
+
+def odd_text_catalog() -> Catalog:
+    """Minimal plus event `odd-text`: iCalendar's special characters, a newline, emoji."""
+    return with_event(f"""
+[events.odd-text]
+title = {{ zh = {toml_str(ODD_TITLE)}, en = "Odd, text; here" }}
+site = "canal-museum"
+categories = ["food"]
+start = 2027-03-01T10:00:00
+end = 2027-03-01T11:00:00
+description = {{ zh = {toml_str(ODD_DESCRIPTION)} }}
+""")
+
+
+def hostile_catalog() -> Catalog:
+    """Minimal plus event `hostile`, whose text tries to end the VEVENT and start another."""
+    return with_event(f"""
+[events.hostile]
+title = {{ zh = {toml_str(HOSTILE_TITLE)} }}
+site = "canal-museum"
+categories = ["food"]
+start = 2027-03-02T10:00:00
+end = 2027-03-02T11:00:00
+description = {{ zh = {toml_str(HOSTILE_DESCRIPTION)} }}
+""")

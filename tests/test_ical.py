@@ -1,8 +1,8 @@
 """The iCalendar feeds as bytes: what every calendar app needs, parsed back with icalendar."""
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timedelta, timezone
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,12 +11,13 @@ import pytest
 
 from canal import ical, revisions
 from canal.loader import load, parse
-from ical_support import ROOT, every_selection
+from ical_support import (
+    HOSTILE_TITLE, ODD_DESCRIPTION, ODD_TITLE, ROOT, every_selection, hostile_catalog,
+    odd_text_catalog, with_event,
+)
 
 DATA = Path(__file__).parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-HOSTILE_TITLE = 'Boat\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x <b>"q"</b> ${x} `y` {{ z }}'
-HOSTILE_DESCRIPTION = "line\r\nDTSTART:19700101T000000\r\nATTACH:http://evil"
 
 
 def feed_bytes(catalog, kind="all", id=None, lang="zh", ledger=None):
@@ -34,16 +35,6 @@ def minimal():
 
 def edges():
     return load(DATA / "ical-edges.toml")
-
-
-def with_event(extra_toml: str):
-    """The minimal catalog plus one more event written in TOML."""
-    return parse((DATA / "minimal.toml").read_text(encoding="utf-8") + "\n" + extra_toml)
-
-
-def toml_str(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's; emoji stay literal)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def events_by_uid(body: bytes) -> dict[str, icalendar.Event]:
@@ -65,6 +56,7 @@ def test_every_feed_is_crlf_folded_by_octets_and_parses(load_catalog):
             for line in lines[:-1]:
                 # A physical line ending in an odd run of backslashes would split an escape.
                 assert (len(line) - len(line.rstrip(b"\\"))) % 2 == 0, line
+            assert not re.search(rb"UNTIL=\d{8}T\d{6}(?!Z)", body.replace(b"\r\n ", b""))
             cal = icalendar.Calendar.from_ical(body)
             assert not cal.get_missing_tzids()
             assert len(cal.walk("VEVENT")) == len(ical.select(catalog, kind, id).events)
@@ -181,37 +173,15 @@ def test_same_content_gives_the_same_bytes_and_uids():
 
 
 def test_text_escaping_chinese_and_emoji_round_trip():
-    title = 'Fish; chips, and \\ "more"\n第二行 🚣🏮'
-    description = "很长的中文描述，" * 30 + "🎉"
-    catalog = with_event(f"""
-[events.odd-text]
-title = {{ zh = {toml_str(title)}, en = "Odd, text; here" }}
-site = "canal-museum"
-categories = ["food"]
-start = 2027-03-01T10:00:00
-end = 2027-03-01T11:00:00
-description = {{ zh = {toml_str(description)} }}
-""")
+    catalog = odd_text_catalog()
     body = feed_bytes(catalog, "events", "odd-text")
     unfolded = body.replace(b"\r\n ", b"").decode()
     assert 'SUMMARY:Fish\\; chips\\, and \\\\ "more"\\n第二行 🚣🏮\r\n' in unfolded
     vevent = events_by_uid(body)["odd-text@canal.test"]
-    assert str(vevent["SUMMARY"]) == title
-    assert str(vevent["DESCRIPTION"]).startswith(description + "\n")
+    assert str(vevent["SUMMARY"]) == ODD_TITLE
+    assert str(vevent["DESCRIPTION"]).startswith(ODD_DESCRIPTION + "\n")
     english = events_by_uid(feed_bytes(catalog, "events", "odd-text", "en"))["odd-text@canal.test"]
     assert str(english["SUMMARY"]) == "Odd, text; here"
-
-
-def hostile_catalog():
-    return with_event(f"""
-[events.hostile]
-title = {{ zh = {toml_str(HOSTILE_TITLE)} }}
-site = "canal-museum"
-categories = ["food"]
-start = 2027-03-02T10:00:00
-end = 2027-03-02T11:00:00
-description = {{ zh = {toml_str(HOSTILE_DESCRIPTION)} }}
-""")
 
 
 def test_hostile_text_cannot_inject_properties_or_events():

@@ -16,7 +16,10 @@ import recurring_ical_events
 from canal import revisions
 from canal.loader import load
 from canal.recurrence import occurrences
-from ical_support import ROOT, run_node, write_feeds
+from ical_support import (
+    HOSTILE_TITLE, ODD_DESCRIPTION, ODD_TITLE, ROOT, hostile_catalog, odd_text_catalog, run_node,
+    write_feeds,
+)
 
 DATA = Path(__file__).parent / "data"
 CATALOGS = {
@@ -120,3 +123,24 @@ def test_node_ical_reads_every_feed(feeds):
     got = {event["uid"].removesuffix("@" + host): event["instances"]
            for event in parsed[str(all_feed(files))] if not event["dateOnly"]}
     assert {k: v for k, v in got.items() if v} == expected
+
+
+def test_awkward_text_round_trips_through_the_javascript_parsers(tmp_path):
+    odd, hostile = odd_text_catalog(), hostile_catalog()
+    (tmp_path / "odd").mkdir(), (tmp_path / "hostile").mkdir()
+    files = {**write_feeds(odd, revisions.Ledger(), tmp_path / "odd"),
+             **write_feeds(hostile, revisions.Ledger(), tmp_path / "hostile")}
+    odd_feed = next(p for p, key in files.items() if key == ("zh", "events", "odd-text"))
+    hostile_feed = next(p for p, key in files.items() if key == ("zh", "events", "hostile"))
+    by_icaljs = run_node("icaljs.mjs", TO.isoformat(), str(odd_feed), str(hostile_feed))
+    [odd_event] = by_icaljs[str(odd_feed)]["events"]
+    assert odd_event["summary"] == ODD_TITLE
+    assert odd_event["description"].startswith(ODD_DESCRIPTION + "\n")
+    [hostile_event] = by_icaljs[str(hostile_feed)]["events"]
+    assert hostile_event["uid"] == "hostile@canal.test"
+    assert hostile_event["summary"] == HOSTILE_TITLE.replace("\r\n", "\n")
+    assert hostile_event["occurrences"] == ["2027-03-02T10:00:00"]
+    by_node_ical = run_node("nodeical.mjs", FROM.isoformat(), TO.isoformat(),
+                            str(odd_feed), str(hostile_feed))
+    assert [e["summary"] for e in by_node_ical[str(odd_feed)]] == [ODD_TITLE]
+    assert [e["uid"] for e in by_node_ical[str(hostile_feed)]] == ["hostile@canal.test"]
