@@ -61,8 +61,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-node:
-	@true
+# npm packages for tests (ical.js, node-ical) and front-end libraries; `npm ci` only
+# when node_modules is missing or older than package.json / package-lock.json.
+node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules $(MO)

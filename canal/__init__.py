@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["canal_loaded_at"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
-    from .views import health, language, pages, security
+    from .views import feeds, health, language, pages, security
     from .views import maps as map_views
 
     Babel(app, locale_selector=language.current_locale,
@@ -61,5 +61,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(feeds.bp)
     map_views.init_app(app)
     return app

@@ -62,3 +62,44 @@ def freeze(outdir: str, base_url: str | None) -> None:
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.by_kind.items()))
     click.echo(f"Exported {summary.files} files ({summary.bytes / 1_048_576:.1f} MiB: {kinds}) "
                f"to {outdir} for {summary.base_url} in {seconds:.1f}s")
+
+
+@canal.command("revisions")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing; exit 1 if the ledger is not up to date.")
+def revisions_command(path: str | None, check_only: bool) -> None:
+    """Record changed events in PATH's revision ledger (<stem>.revisions.toml).
+
+    Calendar apps only pick up a changed time, place or status when the event's
+    SEQUENCE goes up: run this after editing, and commit the ledger with the file.
+    """
+    from datetime import datetime, timezone
+
+    from . import revisions
+
+    path = path or os.environ.get("CANAL_EVENTS") or str(DEFAULT_CONTENT)
+    ledger_path = os.environ.get("CANAL_REVISIONS") or revisions.default_path(path)
+    try:
+        catalog = load(path)
+        ledger = revisions.read(ledger_path)
+    except LoadError as err:
+        click.echo(str(err))
+        sys.exit(1)
+    except revisions.LedgerError as err:
+        click.echo(str(err))
+        sys.exit(1)
+    if check_only:
+        stale = ledger.stale(catalog)
+        if stale:
+            click.echo(f"{ledger_path} is not up to date for: {', '.join(stale)}\n"
+                       f"Run: flask --app app canal revisions {path}")
+            sys.exit(1)
+        click.echo(f"OK: {ledger_path} is up to date")
+        return
+    # The only place the clock enters the feeds: when an editor records a change.
+    updated, changed = ledger.updated(catalog, datetime.now(timezone.utc))
+    if changed:
+        revisions.write(updated, ledger_path)
+    click.echo(f"{len(changed)} event(s) recorded in {ledger_path}"
+               + (f": {', '.join(changed)}" if changed else ""))

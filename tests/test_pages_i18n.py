@@ -55,7 +55,8 @@ def test_chinese_pages_show_no_english_interface_text(client, url):
     text = Page(client.get(url).get_data(as_text=True)).text
     # Every English source string long enough to be unambiguous must not show through.
     leaks = [m.id for m in catalog_messages()
-             if isinstance(m.id, str) and len(m.id) > 3 and "%(" not in m.id and m.id in text]
+             if isinstance(m.id, str) and len(m.id) > 3 and "%(" not in m.id and m.id in text
+             and m.string != m.id]  # brand names such as "Outlook.com" read the same in Chinese
     assert leaks == []
 
 

@@ -1,0 +1,261 @@
+"""iCalendar feeds: Catalog + language + selection -> bytes (no Flask).
+
+Written for subscriptions that last years (see ../shared/data/ical-notes.md):
+one VEVENT per event with RRULE/EXDATE, UIDs `<event-id>@<host>`, TZID'd times
+(never floating), exclusive all-day DTEND, UNTIL in UTC, and SEQUENCE/DTSTAMP
+from the revision ledger so the same content always gives the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone
+
+import icalendar
+from icalendar import vDuration, vRecur, vText
+
+from .model import Catalog, Event, Occurrence, Text
+from .recurrence import parse_until
+from .revisions import EPOCH, Ledger, Revision
+
+PRODID = "-//North Canal Events//canal-events//EN"
+# Content changes a few times a month; clients that honour a hint poll four times a day.
+REFRESH = timedelta(hours=6)
+KINDS = ("all", "areas", "sites", "categories", "events")
+LABELS = {
+    "zh": {"price": "费用", "organiser": "主办", "more": "详情", "page": "活动页面", "sep": "，",
+           "colon": "："},
+    "en": {"price": "Price", "organiser": "Organiser", "more": "More", "page": "Event page",
+           "sep": ", ", "colon": ": "},
+}
+
+
+def _label(lang: str) -> dict:
+    return LABELS["en" if lang == "en" else "zh"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events a feed holds, and what the subset is called (None: all events)."""
+
+    kind: str
+    id: str | None
+    events: tuple[Event, ...]
+    name: Text | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A serialized calendar with its HTTP validators."""
+
+    body: bytes
+    last_modified: datetime
+    filename: str
+    etag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest())
+
+
+def select(catalog: Catalog, kind: str, id: str | None = None) -> Selection:
+    """The events of one feed; KeyError for an unknown kind or id."""
+    if kind == "all":
+        return Selection(kind, None, tuple(catalog.events.values()), None)
+    if kind == "areas":
+        return Selection(kind, id, tuple(catalog.events_in_area(id)), catalog.areas[id].name)
+    if kind == "sites":
+        return Selection(kind, id, tuple(catalog.events_at(id)), catalog.sites[id].name)
+    if kind == "categories":
+        return Selection(kind, id, tuple(catalog.events_in_category(id)),
+                         catalog.categories[id].name)
+    if kind == "events":
+        event = catalog.events[id]
+        return Selection(kind, id, (event,), event.title)
+    raise KeyError(kind)
+
+
+def lang_prefix(lang: str) -> str:
+    return "/en" if lang == "en" else ""
+
+
+def feed_path(kind: str, id: str | None, lang: str) -> str:
+    """The public path of a feed: /feeds/all.ics, /en/feeds/sites/<id>.ics, /events/<id>.ics."""
+    if kind == "all":
+        return f"{lang_prefix(lang)}/feeds/all.ics"
+    if kind == "events":
+        return f"{lang_prefix(lang)}/events/{id}.ics"
+    return f"{lang_prefix(lang)}/feeds/{kind}/{id}.ics"
+
+
+def event_page_url(catalog: Catalog, event: Event, lang: str) -> str:
+    """The absolute URL of the event's page, from meta.base_url (never the request host)."""
+    return f"{catalog.meta.base_url}{lang_prefix(lang)}/events/{event.id}/"
+
+
+def location_text(catalog: Catalog, event: Event, lang: str) -> str:
+    """Site name, area and address, in one line for calendar apps and map lookups."""
+    site = catalog.site_of(event)
+    parts = [site.name.get(lang), catalog.area_of(event).name.get(lang)]
+    if site.address is not None:
+        parts.append(site.address.get(lang))
+    return _label(lang)["sep"].join(parts)
+
+
+def description_text(catalog: Catalog, event: Event, lang: str) -> str:
+    """The event's description, price, organiser and links; ends with the event page URL."""
+    label = _label(lang)
+    lines = []
+    if event.description is not None:
+        lines.append(event.description.get(lang))
+    for key, value in (("price", event.price), ("organiser", event.organiser)):
+        if value is not None:
+            lines.append(f"{label[key]}{label['colon']}{value.get(lang)}")
+    if event.url:
+        lines.append(f"{label['more']}{label['colon']}{event.url}")
+    lines.append(f"{label['page']}{label['colon']}{event_page_url(catalog, event, lang)}")
+    return "\n".join(lines)
+
+
+def rrule_text(event: Event, catalog: Catalog) -> str:
+    """The event's `repeat` as an RRULE value for a feed: UNTIL in UTC (a DATE if all-day).
+
+    Editors write UNTIL as a local last day (inclusive) or local date-time; RFC 5545
+    wants UTC when DTSTART has a TZID, and a DATE when DTSTART is a DATE.
+    """
+    parts = []
+    for chunk in event.repeat.strip().strip(";").split(";"):
+        name, _, value = chunk.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if name == "UNTIL":
+            local, bare_date = parse_until(value, catalog.tz)
+            if event.all_day:
+                value = f"{local:%Y%m%d}"
+            else:
+                if bare_date:
+                    local = local.replace(hour=23, minute=59, second=59)
+                utc = local.replace(tzinfo=catalog.tz).astimezone(timezone.utc)
+                value = f"{utc:%Y%m%dT%H%M%SZ}"
+        parts.append(f"{name}={value}")
+    return ";".join(parts)
+
+
+def _exdates(event: Event) -> list[date | datetime]:
+    """Skipped dates in DTSTART's form: dates for all-day, TZID'd start times otherwise."""
+    if event.all_day:
+        return list(event.except_dates)
+    return [datetime.combine(day, event.start.time(), event.start.tzinfo)
+            for day in event.except_dates]
+
+
+def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
+               occurrence: Occurrence | None = None) -> icalendar.Event:
+    """One VEVENT: the whole series, or with `occurrence` just that date (for trip plans).
+
+    A single-occurrence VEVENT has its own UID `<event-id>-<yyyymmdd>@<host>` and no
+    RRULE, so it can sit in a calendar of hand-picked dates without clashing with
+    the series in a subscription.
+    """
+    host = catalog.meta.host
+    stamp = revision.modified.astimezone(timezone.utc)
+    vevent = icalendar.Event()
+    if occurrence is None:
+        vevent.add("UID", f"{event.id}@{host}")
+        start, last = event.start, event.end
+    else:
+        vevent.add("UID", f"{event.id}-{occurrence.day:%Y%m%d}@{host}")
+        start, last = occurrence.start, occurrence.end
+    vevent.add("DTSTAMP", stamp)
+    vevent.add("LAST-MODIFIED", stamp)
+    vevent.add("SEQUENCE", revision.sequence)
+    vevent.add("SUMMARY", event.title.get(lang))
+    vevent.add("DTSTART", start)
+    # All-day `end` is the last day inclusive; iCalendar's DTEND is exclusive.
+    vevent.add("DTEND", last + timedelta(days=1) if event.all_day else last)
+    if occurrence is None and event.recurring:
+        vevent.add("RRULE", vRecur.from_ical(rrule_text(event, catalog)))
+        if event.except_dates:
+            vevent.add("EXDATE", _exdates(event))
+    if event.all_day:
+        vevent.add("TRANSP", "TRANSPARENT")
+    vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("LOCATION", location_text(catalog, event, lang))
+    site = catalog.site_of(event)
+    vevent.add("GEO", (site.lat, site.lon))
+    vevent.add("URL", event_page_url(catalog, event, lang))
+    vevent.add("CATEGORIES", [catalog.categories[c].name.get(lang) for c in event.categories])
+    vevent.add("DESCRIPTION", description_text(catalog, event, lang))
+    return vevent
+
+
+@lru_cache(maxsize=None)
+def _vtimezone_bytes(tzid: str) -> bytes:
+    # From 2000 on, Shanghai is one +0800 STANDARD block (no 1986-91 DST RDATEs, which
+    # Outlook mishandles); computing it takes ~0.1 s, so it is done once per zone.
+    return icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1)).to_ical()
+
+
+def vtimezone(tzid: str) -> icalendar.Timezone:
+    """A fresh VTIMEZONE component for `tzid`, valid from 2000."""
+    return icalendar.Timezone.from_ical(_vtimezone_bytes(tzid))
+
+
+def calendar(catalog: Catalog, lang: str, vevents, name: str, description: str) -> icalendar.Calendar:
+    """A VCALENDAR holding `vevents`, with names, refresh hints and the Shanghai VTIMEZONE."""
+    cal = icalendar.Calendar()
+    cal.add("VERSION", "2.0")
+    cal.add("PRODID", PRODID)
+    cal.add("CALSCALE", "GREGORIAN")
+    # No METHOD:PUBLISH: it requires an ORGANIZER (an address) on every event, which
+    # the content does not have; without METHOD the file is a plain published calendar.
+    # vText throughout: icalendar 7 writes NAME and X-WR-* unescaped otherwise, and a
+    # newline in an event title would then break the file (ical-notes.md).
+    cal.add("NAME", vText(name))
+    cal.add("X-WR-CALNAME", vText(name))
+    cal.add("DESCRIPTION", vText(description))
+    cal.add("X-WR-CALDESC", vText(description))
+    cal.add("X-WR-TIMEZONE", vText(catalog.tz.key))
+    cal.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    cal.add_component(vtimezone(catalog.tz.key))
+    for vevent in vevents:
+        cal.add_component(vevent)
+    return cal
+
+
+def calendar_name(catalog: Catalog, selection: Selection, lang: str) -> str:
+    """"北运河文旅活动 · 香河中心码头": the site's name, then the subset's."""
+    name = catalog.meta.name.get(lang)
+    return name if selection.name is None else f"{name} · {selection.name.get(lang)}"
+
+
+def build_feed(catalog: Catalog, lang: str, selection: Selection, ledger: Ledger) -> Feed:
+    """Serialize one feed; the same catalog, ledger and language always give the same bytes."""
+    revisions = [ledger.revision_of(event, catalog) for event in selection.events]
+    vevents = [vevent_for(event, catalog, lang, revision)
+               for event, revision in zip(selection.events, revisions)]
+    cal = calendar(catalog, lang, vevents, calendar_name(catalog, selection, lang),
+                   catalog.meta.description.get(lang))
+    last_modified = max((r.modified for r in revisions), default=EPOCH)
+    stem = "all" if selection.id is None else f"{selection.kind}-{selection.id}"
+    filename = f"{stem}-en.ics" if lang == "en" else f"{stem}.ics"
+    return Feed(cal.to_ical(), last_modified, filename)
+
+
+class FeedCache:
+    """Feeds built on first request and kept: they hold no "now", so they never go stale."""
+
+    def __init__(self, catalog: Catalog, ledger: Ledger):
+        self.catalog = catalog
+        self.ledger = ledger
+        self._feeds: dict[tuple[str, str, str | None], Feed] = {}
+
+    def get(self, lang: str, kind: str, id: str | None = None) -> Feed:
+        """The feed for (lang, kind, id); KeyError for an unknown kind or id."""
+        key = (lang, kind, id)
+        feed = self._feeds.get(key)
+        if feed is None:
+            # Two threads may both build it once; the bytes are identical, so that is harmless.
+            feed = build_feed(self.catalog, lang, select(self.catalog, kind, id), self.ledger)
+            self._feeds[key] = feed
+        return feed

@@ -1,0 +1,182 @@
+"""The revision ledger: when each event last changed, and how often its schedule did.
+
+Calendar clients need SEQUENCE to go up whenever an event's time, place or status
+changes, and DTSTAMP / LAST-MODIFIED to move only when the event itself changed.
+The content file has no such fields (editors would forget to bump them), so a
+ledger next to it remembers, per event id, two fingerprints of the event as it was
+last recorded:
+
+- `schedule`: time, place and status (a change bumps `sequence` and `modified`),
+- `content`: everything the feed shows (a change bumps `modified` only).
+
+`flask canal revisions` runs `update()` with the clock and writes the ledger; the
+app only reads it, so feeds never contain "now". Entries of deleted events are
+kept, so an id that comes back continues its sequence instead of restarting at 0.
+No Flask here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+from .model import Catalog, Event, Text
+
+# Stamp for an event the ledger has never seen: fixed, so output stays byte-identical.
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+HEADER = (
+    "# Revision ledger for the events file: written by `flask canal revisions`.\n"
+    "# Do not edit by hand; commit it together with the events file.\n"
+)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What the ledger knows about one event."""
+
+    sequence: int
+    modified: datetime  # UTC, whole seconds
+    schedule: str = ""
+    content: str = ""
+
+
+UNTRACKED = Revision(0, EPOCH)
+
+
+def _plain(value):
+    """A JSON-ready form of model values, so fingerprints are stable across runs."""
+    if isinstance(value, Text):
+        return [value.zh, value.en]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _digest(parts: dict) -> str:
+    text = json.dumps({k: _plain(v) for k, v in parts.items()}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprints(event: Event, catalog: Catalog) -> tuple[str, str]:
+    """(schedule, content) fingerprints of an event as the feeds show it."""
+    site = catalog.site_of(event)
+    area = catalog.area_of(event)
+    schedule = {
+        "timezone": catalog.tz.key, "start": event.start, "end": event.end,
+        "repeat": event.repeat, "except": event.except_dates, "status": event.status,
+        "site": site.id, "site_name": site.name, "address": site.address,
+        "lat": site.lat, "lon": site.lon, "area": area.name,
+    }
+    content = dict(schedule)
+    content.update({
+        "title": event.title, "description": event.description, "url": event.url,
+        "organiser": event.organiser, "price": event.price,
+        "categories": [(c, catalog.categories[c].name) for c in event.categories],
+        "base_url": catalog.meta.base_url,
+    })
+    return _digest(schedule), _digest(content)
+
+
+class Ledger:
+    """Revisions by event id, read from or written to a TOML file."""
+
+    def __init__(self, entries: Mapping[str, Revision] | None = None):
+        self.entries: dict[str, Revision] = dict(entries or {})
+
+    def revision_of(self, event: Event, catalog: Catalog) -> Revision:
+        """The event's revision; a provisional one when the ledger is behind the content.
+
+        Not recorded: sequence 0 at EPOCH. Recorded but changed since: the sequence the
+        next `flask canal revisions` will give it, with the old stamp (no clock here).
+        """
+        known = self.entries.get(event.id)
+        if known is None:
+            return UNTRACKED
+        schedule, content = fingerprints(event, catalog)
+        if schedule != known.schedule:
+            return Revision(known.sequence + 1, known.modified, schedule, content)
+        return known
+
+    def stale(self, catalog: Catalog) -> list[str]:
+        """Ids of events whose ledger entry is missing or out of date."""
+        return [event.id for event in catalog.events.values()
+                if (entry := self.entries.get(event.id)) is None
+                or (entry.schedule, entry.content) != fingerprints(event, catalog)]
+
+    def updated(self, catalog: Catalog, now: datetime) -> tuple["Ledger", list[str]]:
+        """A ledger brought up to date at `now` (UTC), and the ids that changed."""
+        stamp = now.astimezone(timezone.utc).replace(microsecond=0)
+        entries = dict(self.entries)
+        changed = []
+        for event in catalog.events.values():
+            schedule, content = fingerprints(event, catalog)
+            old = entries.get(event.id)
+            if old is None:
+                entries[event.id] = Revision(0, stamp, schedule, content)
+            elif old.schedule != schedule:
+                entries[event.id] = Revision(old.sequence + 1, stamp, schedule, content)
+            elif old.content != content:
+                entries[event.id] = Revision(old.sequence, stamp, schedule, content)
+            else:
+                continue
+            changed.append(event.id)
+        return Ledger(entries), changed
+
+    def dumps(self) -> str:
+        """The ledger as TOML, ids sorted so diffs stay small."""
+        blocks = [HEADER]
+        for event_id in sorted(self.entries):
+            entry = self.entries[event_id]
+            blocks.append(
+                f"\n[events.{event_id}]\n"
+                f"sequence = {entry.sequence}\n"
+                f"modified = {entry.modified.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n"
+                f'schedule = "{entry.schedule}"\n'
+                f'content = "{entry.content}"\n'
+            )
+        return "".join(blocks)
+
+
+class LedgerError(ValueError):
+    """The ledger file cannot be read; the message names the file and the entry."""
+
+
+def default_path(events_path: str | Path) -> Path:
+    """Where the ledger of an events file lives: `events.toml` -> `events.revisions.toml`."""
+    path = Path(events_path)
+    return path.with_name(f"{path.stem}.revisions.toml")
+
+
+def read(path: str | Path) -> Ledger:
+    """Read a ledger file; a missing file is an empty ledger."""
+    path = Path(path)
+    if not path.exists():
+        return Ledger()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise LedgerError(f"{path}: {err}") from None
+    entries = {}
+    for event_id, raw in doc.get("events", {}).items():
+        try:
+            modified = raw["modified"]
+            if not isinstance(modified, datetime) or modified.tzinfo is None:
+                raise TypeError("modified must be a UTC date-time such as 2026-12-01T09:00:00Z")
+            entries[event_id] = Revision(int(raw["sequence"]), modified.astimezone(timezone.utc),
+                                         str(raw["schedule"]), str(raw["content"]))
+        except (KeyError, TypeError, ValueError) as err:
+            raise LedgerError(f"{path}: events.{event_id}: {err}") from None
+    return Ledger(entries)
+
+
+def write(ledger: Ledger, path: str | Path) -> None:
+    """Write the ledger file (UTF-8, LF)."""
+    Path(path).write_text(ledger.dumps(), encoding="utf-8")

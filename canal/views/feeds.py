@@ -1,0 +1,85 @@
+"""iCalendar feeds over HTTP, and the template helpers for subscribe / add-to-calendar links.
+
+Each feed is built once per catalog and language (canal.ical.FeedCache, created when
+the blueprint is registered) and then served with strong validators, so polling
+clients mostly get a 304.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from .. import calendar_links, ical, revisions
+from ..model import Event
+from .language import catalog, current_lang, localized
+
+bp = Blueprint("feeds", __name__)
+
+CACHE_CONTROL = "public, max-age=3600"
+
+
+@bp.record_once
+def _keep_feeds(state) -> None:
+    """Read the revision ledger at start-up; a broken ledger stops the app, not a request."""
+    app = state.app
+    events_path = app.config["CANAL_EVENTS"]
+    path = app.config.get("CANAL_REVISIONS") or revisions.default_path(events_path)
+    try:
+        ledger = revisions.read(path)
+    except revisions.LedgerError as err:
+        raise SystemExit(f"{err}\nRun: flask --app app canal revisions {events_path}") from None
+    app.extensions["canal_feeds"] = ical.FeedCache(app.extensions["canal_catalog"], ledger)
+
+
+def _serve(kind: str, id: str | None = None) -> Response:
+    try:
+        feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id)
+    except KeyError:
+        abort(404)
+    response = Response(feed.body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.set_etag(feed.etag)
+    response.last_modified = feed.last_modified
+    return response.make_conditional(request)
+
+
+@localized(bp, "/feeds/all.ics")
+def all_events():
+    """Every event."""
+    return _serve("all")
+
+
+@localized(bp, "/feeds/areas/<id>.ics")
+def area(id: str):
+    """The events of one area (tongzhou, wuqing, langfang)."""
+    return _serve("areas", id)
+
+
+@localized(bp, "/feeds/sites/<id>.ics")
+def site(id: str):
+    """The events at one canal site."""
+    return _serve("sites", id)
+
+
+@localized(bp, "/feeds/categories/<id>.ics")
+def category(id: str):
+    """The events of one category."""
+    return _serve("categories", id)
+
+
+@localized(bp, "/events/<id>.ics")
+def event(id: str):
+    """One event (the series, with its RRULE)."""
+    return _serve("events", id)
+
+
+@bp.app_template_global()
+def subscribe_links(feed_path: str, title: str) -> dict:
+    """webcal / https / Google / Outlook links for a feed path such as /feeds/all.ics."""
+    return calendar_links.subscribe(catalog().meta.base_url, feed_path, title)
+
+
+@bp.app_template_global()
+def add_to_calendar_links(event: Event) -> dict:
+    """.ics / Google / Outlook links to add one event to a calendar, in the page's language."""
+    return calendar_links.add_event(catalog(), event, current_lang())

@@ -1,0 +1,119 @@
+"""Change tracking: SEQUENCE, DTSTAMP and LAST-MODIFIED follow the revision ledger."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from canal import ical, revisions
+from canal.cli import canal
+from canal.loader import load, parse
+from ical_support import ROOT
+
+DATA = Path(__file__).parent / "data"
+LATER = datetime(2027, 1, 5, 3, 0, tzinfo=timezone.utc)
+
+
+def minimal_text() -> str:
+    return (DATA / "minimal.toml").read_text(encoding="utf-8")
+
+
+def vevents(catalog, ledger) -> dict[str, icalendar.Event]:
+    body = ical.build_feed(catalog, "zh", ical.select(catalog, "all"), ledger).body
+    return {str(e["UID"]).split("@")[0]: e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+
+
+@pytest.mark.parametrize("events_file", [ROOT / "events.toml", DATA / "minimal.toml",
+                                         DATA / "ical-edges.toml"])
+def test_committed_ledger_is_current(events_file):
+    ledger = revisions.read(revisions.default_path(events_file))
+    stale = ledger.stale(load(events_file))
+    assert not stale, (f"{revisions.default_path(events_file).name} is behind {events_file.name} "
+                       f"for {stale}: run `flask --app app canal revisions {events_file}` and commit it")
+
+
+def test_changing_one_events_time_raises_only_its_sequence():
+    ledger = revisions.read(DATA / "minimal.revisions.toml")
+    before = vevents(load(DATA / "minimal.toml"), ledger)
+    moved = parse(minimal_text().replace("start = 2027-05-01T09:00:00", "start = 2027-05-01T10:00:00"))
+    updated, changed = ledger.updated(moved, LATER)
+    assert changed == ["boat-trip"]
+    after = vevents(moved, updated)
+    for event_id, vevent in after.items():
+        if event_id == "boat-trip":
+            assert vevent["SEQUENCE"] == before[event_id]["SEQUENCE"] + 1
+            assert vevent["DTSTAMP"].dt == vevent["LAST-MODIFIED"].dt == LATER
+        else:
+            assert vevent.to_ical() == before[event_id].to_ical()
+
+
+@pytest.mark.parametrize("old, new", [
+    ('site = "canal-museum"', 'site = "caoyun-wharf"'),            # place
+    ('start = 2027-01-01\nstatus = "cancelled"', "start = 2027-01-01"),  # status
+    ("except = [2027-02-13]", "except = [2027-03-13]"),            # dates
+])
+def test_place_status_and_dates_count_as_schedule_changes(old, new):
+    ledger = revisions.read(DATA / "minimal.revisions.toml")
+    changed_text = minimal_text().replace(old, new)
+    assert changed_text != minimal_text()
+    updated, changed = ledger.updated(parse(changed_text), LATER)
+    assert len(changed) == 1
+    assert updated.entries[changed[0]].sequence == ledger.entries[changed[0]].sequence + 1
+
+
+def test_text_change_moves_the_stamp_but_not_the_sequence():
+    ledger = revisions.read(DATA / "minimal.revisions.toml")
+    retitled = parse(minimal_text().replace('title = { zh = "运河夜话" }', 'title = { zh = "运河夜话（新）" }'))
+    updated, changed = ledger.updated(retitled, LATER)
+    assert changed == ["night-lecture"]
+    entry = updated.entries["night-lecture"]
+    assert entry.sequence == ledger.entries["night-lecture"].sequence
+    assert entry.modified == LATER
+    # Running it again finds nothing to record: stamps move only when content did.
+    assert updated.updated(retitled, datetime(2030, 1, 1, tzinfo=timezone.utc))[1] == []
+
+
+def test_unrecorded_event_gets_sequence_zero_and_a_fixed_stamp():
+    vevent = vevents(load(DATA / "minimal.toml"), revisions.Ledger())["boat-trip"]
+    assert vevent["SEQUENCE"] == 0
+    assert vevent["DTSTAMP"].dt == revisions.EPOCH
+
+
+def test_ledger_round_trips_through_its_file(tmp_path):
+    ledger = revisions.read(DATA / "minimal.revisions.toml")
+    revisions.write(ledger, tmp_path / "copy.toml")
+    assert revisions.read(tmp_path / "copy.toml").entries == ledger.entries
+    assert (tmp_path / "copy.toml").read_text(encoding="utf-8") == \
+        (DATA / "minimal.revisions.toml").read_text(encoding="utf-8")
+
+
+def test_revisions_command_records_an_edit_and_check_proves_it(tmp_path):
+    events = tmp_path / "events.toml"
+    shutil.copy(DATA / "minimal.toml", events)
+    shutil.copy(DATA / "minimal.revisions.toml", tmp_path / "events.revisions.toml")
+    runner = CliRunner()
+    assert runner.invoke(canal, ["revisions", "--check", str(events)]).exit_code == 0
+    events.write_text(minimal_text().replace("end = 2027-05-01T13:00:00", "end = 2027-05-01T14:00:00"),
+                      encoding="utf-8")
+    stale = runner.invoke(canal, ["revisions", "--check", str(events)])
+    assert stale.exit_code == 1 and "boat-trip" in stale.output
+    recorded = runner.invoke(canal, ["revisions", str(events)])
+    assert recorded.exit_code == 0 and "1 event(s) recorded" in recorded.output
+    assert runner.invoke(canal, ["revisions", "--check", str(events)]).exit_code == 0
+    ledger = revisions.read(tmp_path / "events.revisions.toml")
+    old = revisions.read(DATA / "minimal.revisions.toml")
+    assert ledger.entries["boat-trip"].sequence == old.entries["boat-trip"].sequence + 1
+    assert {k: v for k, v in ledger.entries.items() if k != "boat-trip"} == \
+        {k: v for k, v in old.entries.items() if k != "boat-trip"}
+
+
+def test_deleted_event_keeps_its_entry_so_a_return_continues_the_sequence():
+    ledger = revisions.read(DATA / "minimal.revisions.toml")
+    text = minimal_text()
+    without = parse(text[:text.index("[events.cancelled-fair]")])
+    updated, _ = ledger.updated(without, LATER)
+    assert "cancelled-fair" in updated.entries
