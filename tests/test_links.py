@@ -1,8 +1,7 @@
 """Follow every internal link from / and /en/: none may answer 4xx or 5xx.
 
-Links to calendar files (.ics: /feeds/*.ics, /events/<id>.ics) are not followed:
-they are provided by the feeds branch and are not HTML. Month pages link on without
-end (prev/next), so months are checked but only expanded within a window.
+Calendar files and feeds are fetched too (not parsed for links). Month pages link on
+without end (prev/next), so months are checked but only expanded within a window.
 """
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from canal import create_app
 from conftest import DATA, NOW
 from pages_html import Page
 
-NOT_FOLLOWED = (".ics",)  # provided by the feeds branch
 MONTH = re.compile(r"^(?:/en)?/calendar/(\d{4})/(\d{2})/$")
 EXPAND_MONTHS = ("2026-06", "2028-01")  # around the test "now"
 
@@ -43,7 +41,7 @@ def crawl(client, starts) -> dict[str, int]:
         hrefs = page.links + [a["href"] for t, a in page.elements if t == "link" and "href" in a]
         for href in hrefs:
             href = urldefrag(href)[0]
-            if href.startswith("/") and not href.startswith("//") and not href.endswith(NOT_FOLLOWED):
+            if href.startswith("/") and not href.startswith("//"):
                 queue.append(href)
     return seen
 
@@ -58,6 +56,7 @@ def test_every_internal_link_answers(content):
     for prefix in ("", "/en"):
         for event_id in catalog.events:
             assert f"{prefix}/events/{event_id}/" in seen
+            assert f"{prefix}/events/{event_id}.ics" in seen  # each page's add-to-calendar file
         for site_id in catalog.sites:
             assert f"{prefix}/sites/{site_id}/" in seen
         for path in ("/calendar/", "/events/", "/sites/", "/feeds/events.atom",

@@ -58,6 +58,8 @@ def test_no_route_answers_5xx(robust_client, data, segments, query):
 def test_random_paths_never_answer_5xx(robust_client, path, prefix):
     client, _ = robust_client
     url = prefix + "/" + "/".join(quote(p, safe="") for p in path)
+    if url.startswith("//"):
+        url = "/x" + url  # the test client would read "//host/…" as another server
     assert client.get(url).status_code < 500, url
 
 
