@@ -6,7 +6,8 @@ def test_home_lists_upcoming_occurrences_in_beijing_time(client):
     page = client.get("/").get_data(as_text=True)
     assert "通武廊农旅美食嘉年华" in page
     assert "2026年12月12日星期六 10:00–17:00" in page
-    assert "北运河香河段中心码头 · 河北廊坊" in page
+    assert '<a href="/sites/xianghe-wharf/">北运河香河段中心码头</a> · 河北廊坊' in page
+    assert '<a class="title" href="/events/farm-food-festival/">通武廊农旅美食嘉年华</a>' in page
     assert page.index("2026年12月12日") < page.index("2026年12月31日")
 
 
