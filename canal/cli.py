@@ -54,8 +54,8 @@ def freeze(outdir: str, base_url: str | None) -> None:
     started = time.perf_counter()
     with click.progressbar(length=0, label="Exporting", show_pos=True,
                            item_show_func=lambda url: url or "") as bar:
-        def progress(url: str) -> None:
-            bar.length = (bar.length or 0) + 1
+        def progress(url: str, expected: int) -> None:
+            bar.length = max(expected, bar.pos + 1)
             bar.update(1, url)
         summary = freeze_site(app, outdir, base_url, progress)
     seconds = time.perf_counter() - started

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from .. import agenda, api, atom
+from ..revisions import EPOCH
+from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
 
@@ -24,15 +25,14 @@ def _json(data, mimetype: str) -> Response:
 
 
 def content_updated() -> datetime:
-    """When the content last changed: the content file's modification time."""
-    tz = catalog().tz
-    try:
-        return datetime.fromtimestamp(os.path.getmtime(catalog().path), tz).replace(microsecond=0)
-    except OSError:
-        return now().replace(microsecond=0)
+    """When the content last changed, from the revision ledger (the same for every server)."""
+    ledger = current_app.extensions["canal_feeds"].ledger
+    return max((ledger.revision_of(e, catalog()).modified for e in catalog().events.values()),
+               default=EPOCH)
 
 
 @localized(bp, "/feeds/events.atom")
+@cached_page
 def events_atom():
     """Upcoming events as Atom 1.0."""
     body = atom.feed(catalog(), agenda.find(catalog(), agenda.Filter(), now()),
@@ -43,6 +43,7 @@ def events_atom():
 
 
 @localized(bp, "/api/events.json")
+@cached_page
 def events_json():
     """Occurrences as JSON, with the same filters as /events/ (no pagination)."""
     chosen = agenda.parse_filter(request.args.to_dict(flat=False), catalog())
@@ -51,6 +52,7 @@ def events_json():
 
 
 @localized(bp, "/api/sites.geojson")
+@cached_page
 def sites_geojson():
     """Every site as GeoJSON."""
     return _json(api.sites_geojson(catalog(), current_lang()), "application/geo+json")

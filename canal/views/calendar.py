@@ -1,9 +1,10 @@
 """The month grid: /calendar/ and /calendar/<yyyy>/<mm>/."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 from .. import agenda
+from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
 
@@ -13,6 +14,7 @@ def _month_url(year: int, month: int) -> str:
 
 
 @localized(bp, "/calendar/")
+@cached_page
 def calendar():
     """This month, or the month picked in the jump form (?month=YYYY-MM)."""
     picked = request.args.get("month", "").strip()
@@ -23,12 +25,19 @@ def calendar():
 
 
 @localized(bp, "/calendar/<year>/<month>/")
+@cached_page
 def calendar_month(year: str, month: str):
     """One month; /calendar/2027/4/ is sent on to its canonical /calendar/2027/04/."""
     number_year, number_month = agenda.parse_month(year, month)
     if month != f"{number_month:02d}":
         return redirect(_month_url(number_year, number_month), code=301)
     return _render(number_year, number_month)
+
+
+def _linkable(month: tuple[int, int] | None) -> bool:
+    # A static export holds a bounded run of months: link only to those it has.
+    exported = current_app.config.get("CANAL_EXPORT_MONTHS")
+    return month is not None and (exported is None or tuple(month) in exported)
 
 
 def _render(year: int, month: int):
@@ -38,8 +47,8 @@ def _render(year: int, month: int):
         "calendar.html",
         grid=grid,
         weekdays=agenda.weekday_labels(current_lang()),
-        previous_url=_month_url(*grid.previous) if grid.previous else None,
-        next_url=_month_url(*grid.next) if grid.next else None,
+        previous_url=_month_url(*grid.previous) if _linkable(grid.previous) else None,
+        next_url=_month_url(*grid.next) if _linkable(grid.next) else None,
         this_month_url=_month_url(today.year, today.month),
         today=today,
     )

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from .. import agenda, jsonld, recurrence, rules
 from ..model import Occurrence
+from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
 
@@ -19,6 +20,7 @@ def _page_url(chosen: agenda.Filter, number: int) -> str:
 
 
 @localized(bp, "/events/")
+@cached_page
 def events():
     """Upcoming occurrences, filtered, grouped by day, a page at a time."""
     args = request.args.to_dict(flat=False)
@@ -26,7 +28,10 @@ def events():
     number = agenda.parse_page(args)
     moment = now()
     found = agenda.find(catalog(), chosen, moment)
-    page = agenda.paginate(found, number)
+    # A static export has no server to answer ?page= or filters: it lists everything
+    # and static/export-filter.js filters in the browser.
+    size = max(len(found), 1) if current_app.config.get("CANAL_STATIC_EXPORT") else agenda.PAGE_SIZE
+    page = agenda.paginate(found, number, size)
     first_day = agenda.window(chosen, moment)[0].date()
     return render_template(
         "events.html",
@@ -41,6 +46,7 @@ def events():
 
 
 @localized(bp, "/events/<event_id>/")
+@cached_page
 def event(event_id: str):
     """One event: when (rule in words and next dates), where, and what."""
     found = catalog().events.get(event_id)

@@ -82,4 +82,6 @@ def subscribe_links(feed_path: str, title: str) -> dict:
 @bp.app_template_global()
 def add_to_calendar_links(event: Event) -> dict:
     """.ics / Google / Outlook links to add one event to a calendar, in the page's language."""
-    return calendar_links.add_event(catalog(), event, current_lang())
+    links = calendar_links.add_event(catalog(), event, current_lang())
+    # Under a path prefix (a sub-folder deployment or export) the file sits below it too.
+    return {**links, "ics": request.script_root + links["ics"]}

@@ -60,6 +60,8 @@ class RenderCache:
 
 
 PAGE_MAX_AGE = 600
+# Headers a view sets that must survive caching (the JSON API is open to other sites).
+KEPT_HEADERS = ("Access-Control-Allow-Origin",)
 
 
 def cached_page(view):
@@ -79,9 +81,11 @@ def cached_page(view):
             response = current_app.make_response(view(**kwargs))
             if response.status_code != 200:
                 return response  # errors are cheap and must not crowd out pages
-            entry = (response.get_data(), response.mimetype)
+            kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+            entry = (response.get_data(), response.mimetype, kept)
             cache.put(key, entry)
-        body, mimetype = entry
+        body, mimetype, kept = entry
         loaded = current_app.extensions["canal_loaded_at"]
-        return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE)
+        return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE,
+                           headers=kept)
     return wrapper

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from .. import agenda, recurrence
+from .http import cached_page
 from .language import catalog, localized, now
 from .pages import bp
 
@@ -11,12 +12,14 @@ SITE_UPCOMING_LIMIT = 30
 
 
 @localized(bp, "/sites/")
+@cached_page
 def sites():
     """Every site, grouped by area, in order along the canal."""
     return render_template("sites.html", groups=agenda.sites_along_canal(catalog()))
 
 
 @localized(bp, "/sites/<site_id>/")
+@cached_page
 def site(site_id: str):
     """One site: description, map, upcoming events and its feed."""
     found = catalog().sites.get(site_id)

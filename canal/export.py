@@ -1,0 +1,139 @@
+"""The whole site as static files, for any static host or CDN (Frozen-Flask).
+
+Every page in both languages, every feed, the API files and the static assets are
+requested through the app itself and written as files, so the export is exactly
+what the server would answer at the moment of the export. What needs a server
+(filtered agenda queries, the trip planner) degrades: the agenda lists every date
+and filters in the browser; see `CANAL_STATIC_EXPORT` in the templates.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask
+from flask_frozen import Freezer, FrozenFlaskWarning
+
+from . import recurrence
+from .model import Catalog
+
+MARKER = ".canal-export"
+LANGS = ("zh", "en")
+MONTHS_AHEAD = 12
+# Static files are copied by Frozen-Flask itself; the health check only means something live.
+SERVER_ONLY = {"static", "health.healthz"}
+
+
+class ExportError(Exception):
+    """The export cannot be written (e.g. the folder holds something else)."""
+
+
+@dataclass
+class ExportSummary:
+    base_url: str
+    files: int = 0
+    bytes: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+
+
+def _months(catalog: Catalog, today: date) -> list[tuple[int, int]]:
+    """An unbroken run of months from this one: twelve ahead, or to the last occurrence."""
+    first = today.year * 12 + today.month - 1
+    last = first + MONTHS_AHEAD
+    horizon = today + timedelta(days=3 * 366)
+    for occurrence in recurrence.occurrences(catalog, today, horizon):
+        final = occurrence.days()[-1]
+        last = max(last, final.year * 12 + final.month - 1)
+    return [(n // 12, n % 12 + 1) for n in range(first, last + 1)]
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".html": "pages", ".ics": "calendars", ".atom": "feeds", ".json": "data",
+            ".geojson": "data"}.get(suffix, "assets")
+
+
+def _check_destination(outdir: Path) -> None:
+    # Frozen-Flask deletes files it did not write; never do that to a folder we did not make.
+    if outdir.exists() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
+        raise ExportError(f"{outdir} is not empty and is not an earlier export; "
+                          "choose an empty or new folder")
+
+
+def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = None,
+                progress: Callable[[str, int], None] = lambda url, expected: None) -> ExportSummary:
+    """Write the site into `outdir` for serving at `base_url`; returns what was written.
+
+    `progress(url, expected)` is called after each file; `expected` estimates the total
+    (links found while rendering can add a few).
+    """
+    catalog: Catalog = app.extensions["canal_catalog"]
+    destination = Path(outdir).resolve()
+    _check_destination(destination)
+    base = (base_url or catalog.meta.base_url).rstrip("/") + "/"
+    app.config.update(
+        FREEZER_DESTINATION=str(destination),
+        FREEZER_BASE_URL=base,
+        FREEZER_REMOVE_EXTRA_FILES=True,
+        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
+        FREEZER_DESTINATION_IGNORE=[MARKER],
+        CANAL_STATIC_EXPORT=True,
+    )
+    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=True)
+
+    with app.test_request_context(base_url=base):
+        from .views.language import now
+        today = now().date()
+    months = _months(catalog, today)
+    app.config["CANAL_EXPORT_MONTHS"] = frozenset(months)
+
+    @freezer.register_generator
+    def everything():
+        for rule in app.url_map.iter_rules():
+            # Pages without parameters, once per language (the lang default tells them apart).
+            free = rule.arguments - set(rule.defaults or {})
+            if rule.endpoint not in SERVER_ONLY and not free and "GET" in rule.methods:
+                yield rule.endpoint, dict(rule.defaults or {})
+        for lang in LANGS:
+            for event_id in catalog.events:
+                yield "pages.event", {"lang": lang, "event_id": event_id}
+                yield "feeds.event", {"lang": lang, "id": event_id}
+            for site_id in catalog.sites:
+                yield "pages.site", {"lang": lang, "site_id": site_id}
+                yield "feeds.site", {"lang": lang, "id": site_id}
+            for area_id in catalog.areas:
+                yield "feeds.area", {"lang": lang, "id": area_id}
+            for category_id in catalog.categories:
+                yield "feeds.category", {"lang": lang, "id": category_id}
+            for year, month in months:
+                yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
+
+    static_files = sum(1 for p in Path(app.static_folder).rglob("*") if p.is_file())
+    expected = sum(1 for _ in everything()) + static_files
+    summary = ExportSummary(base_url=base)
+    with warnings.catch_warnings():
+        # Month pages link on without end; the generator above bounds them instead.
+        warnings.simplefilter("ignore", FrozenFlaskWarning)
+        for page in freezer.freeze_yield():
+            progress(page.url, expected)
+    _write_not_found_pages(app, destination, base)
+    for path in destination.rglob("*"):
+        if path.is_file() and path.name != MARKER:
+            summary.files += 1
+            summary.bytes += path.stat().st_size
+            summary.by_kind[_kind(path)] += 1
+    (destination / MARKER).write_text("Written by `flask canal freeze`; safe to replace.\n")
+    return summary
+
+
+def _write_not_found_pages(app: Flask, destination: Path, base: str) -> None:
+    """404.html (and en/404.html): what most static hosts show for a missing path."""
+    client = app.test_client()
+    for prefix in ("", "en/"):
+        response = client.get(f"/{prefix}__not_found__/", base_url=base)
+        (destination / prefix / "404.html").write_bytes(response.get_data())

@@ -1,0 +1,59 @@
+/* The agenda's filters in a static export, where no server reads the query string.
+   The page lists every upcoming date with data-* attributes; this hides what does
+   not match ?area= &site= &category= &from= &to= &q=, as the server would. */
+(function () {
+  "use strict";
+  var params = new URLSearchParams(window.location.search);
+  var list = function (name) { return params.getAll(name).filter(function (v) { return v !== ""; }); };
+  var areas = list("area"), sites = list("site"), categories = list("category");
+  var from = params.get("from") || "", to = params.get("to") || "";
+  var q = (params.get("q") || "").trim().toLowerCase();
+  var form = document.querySelector("form.filters");
+
+  function check(name, values) {
+    if (!form) { return; }
+    form.querySelectorAll("[name='" + name + "']").forEach(function (field) {
+      if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (o) { o.selected = values.indexOf(o.value) >= 0; });
+      } else {
+        field.checked = values.indexOf(field.value) >= 0;
+      }
+    });
+  }
+
+  function matches(item) {
+    var d = item.dataset;
+    if (areas.length && areas.indexOf(d.area) < 0) { return false; }
+    if (sites.length && sites.indexOf(d.site) < 0) { return false; }
+    if (categories.length && !d.categories.split(" ").some(function (c) { return categories.indexOf(c) >= 0; })) { return false; }
+    if (from && d.last < from) { return false; }
+    if (to && d.first > to) { return false; }
+    if (q && d.text.indexOf(q) < 0) { return false; }
+    return true;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    check("area", areas); check("site", sites); check("category", categories);
+    if (form) {
+      form.querySelector("[name='from']").value = from;
+      form.querySelector("[name='to']").value = to;
+      form.querySelector("[name='q']").value = params.get("q") || "";
+    }
+    if (!(areas.length || sites.length || categories.length || from || to || q)) { return; }
+    var shown = 0;
+    document.querySelectorAll("li.occurrence[data-first]").forEach(function (item) {
+      var keep = matches(item);
+      item.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    document.querySelectorAll("ul.occurrences").forEach(function (ul) {
+      var empty = !ul.querySelector("li.occurrence:not([hidden])");
+      ul.hidden = empty;
+      var heading = ul.previousElementSibling;
+      if (heading && heading.classList.contains("day-heading")) { heading.hidden = empty; }
+    });
+    var count = document.querySelector(".results .count");
+    if (count) { count.textContent = String(shown) + " / " + count.textContent; }
+    document.documentElement.dataset.filtered = String(shown);
+  });
+}());

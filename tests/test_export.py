@@ -1,0 +1,117 @@
+"""`flask canal freeze`: the whole site as files that work on any static host."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from canal import create_app
+from canal.export import ExportError, freeze_site
+from conftest import DATA, NOW
+from pages_html import Page
+
+BASE = "https://cdn.example.org/canal/"
+PREFIX = urlsplit(BASE).path  # /canal/
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export")
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"), "CANAL_NOW": NOW})
+    urls = []
+    summary = freeze_site(app, out, BASE, lambda url, expected: urls.append(url))
+    return out, summary, urls, app.extensions["canal_catalog"]
+
+
+def file_for(out: Path, url_path: str) -> Path:
+    """The file a static host serves for a path under the export's base."""
+    assert url_path.startswith(PREFIX), url_path
+    relative = url_path[len(PREFIX):]
+    return out / (relative + "index.html" if relative.endswith("/") or relative == "" else relative)
+
+
+def contract(catalog) -> list[tuple[str, str]]:
+    """DESIGN.md's public URLs for this catalog, with the kind of content each must hold."""
+    urls = [("", "html"), ("calendar/", "html"), ("calendar/2026/12/", "html"), ("events/", "html"),
+            ("sites/", "html"), ("feeds/all.ics", "ics"), ("feeds/events.atom", "atom"),
+            ("api/events.json", "json"), ("api/sites.geojson", "geojson")]
+    urls += [(f"events/{e}/", "html") for e in catalog.events]
+    urls += [(f"events/{e}.ics", "ics") for e in catalog.events]
+    urls += [(f"sites/{s}/", "html") for s in catalog.sites]
+    urls += [(f"feeds/sites/{s}.ics", "ics") for s in catalog.sites]
+    urls += [(f"feeds/areas/{a}.ics", "ics") for a in catalog.areas]
+    urls += [(f"feeds/categories/{c}.ics", "ics") for c in catalog.categories]
+    return [(prefix + url, kind) for prefix in ("", "en/") for url, kind in urls]
+
+
+def test_every_public_url_is_exported_with_the_right_content(export):
+    out, summary, _, catalog = export
+    for url, kind in contract(catalog):
+        path = file_for(out, PREFIX + url)
+        assert path.is_file(), url
+        body = path.read_bytes()
+        if kind == "html":
+            assert body.startswith(b"<!doctype html>"), url
+        elif kind == "ics":
+            assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n"), url
+        elif kind == "atom":
+            assert ET.fromstring(body).tag == "{http://www.w3.org/2005/Atom}feed", url
+        elif kind == "geojson":
+            assert json.loads(body)["type"] == "FeatureCollection", url
+        else:
+            json.loads(body)
+    assert (out / "404.html").read_text().count("找不到页面") >= 1
+    assert "Page not found" in (out / "en" / "404.html").read_text()
+    assert summary.files >= len(contract(catalog)) and summary.by_kind["pages"] > 0
+
+
+def test_every_internal_link_resolves_inside_the_export(export):
+    out, _, _, _ = export
+    checked = 0
+    for html in out.rglob("*.html"):
+        page = Page(html.read_text(encoding="utf-8"))
+        targets = page.links + [a[k] for t, a in page.elements for k in ("src", "href")
+                                if k in a and t in ("script", "link", "img")]
+        for target in targets:
+            target = urldefrag(target)[0]
+            parts = urlsplit(target)
+            if parts.scheme in ("mailto", "webcal", "data") or not target:
+                continue
+            if parts.netloc and not target.startswith(BASE):
+                continue  # another site (sources, calendar apps, the canonical live site)
+            assert parts.path.startswith(PREFIX), f"{html}: {target} escapes the export's base"
+            assert file_for(out, parts.path).is_file(), f"{html}: {target} is missing"
+            checked += 1
+    assert checked > 500
+
+
+def test_the_export_agenda_lists_everything_and_filters_in_the_browser(export):
+    out, _, _, _ = export
+    agenda = (out / "events" / "index.html").read_text()
+    assert "export-filter.js" in agenda
+    assert 'rel="next"' not in agenda  # no server to answer ?page=2: one list
+    assert 'data-area="langfang"' in agenda
+
+
+def test_export_refuses_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"), "CANAL_NOW": NOW})
+    with pytest.raises(ExportError):
+        freeze_site(app, tmp_path, BASE)
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_freeze_command_prints_a_summary(tmp_path, monkeypatch):
+    from canal.cli import canal as canal_cli
+    from flask.cli import ScriptInfo
+    monkeypatch.setenv("CANAL_EVENTS", str(DATA / "minimal.toml"))
+    monkeypatch.setenv("CANAL_NOW", NOW)
+    info = ScriptInfo(create_app=lambda: create_app({"TESTING": True}))
+    result = CliRunner().invoke(canal_cli, ["freeze", str(tmp_path / "site"), "--base-url", BASE], obj=info)
+    assert result.exit_code == 0, result.output
+    assert f"to {tmp_path / 'site'} for {BASE}" in result.output
+    assert (tmp_path / "site" / "index.html").is_file()
