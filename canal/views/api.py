@@ -12,14 +12,9 @@ from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
 
-# Answers change at most with "now"; a short max-age lets proxies absorb bursts.
-CACHE = "public, max-age=300"
-
-
 def _json(data, mimetype: str) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=1)
     response = Response(body, mimetype=mimetype)
-    response.headers["Cache-Control"] = CACHE
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -38,7 +33,6 @@ def events_atom():
     body = atom.feed(catalog(), agenda.find(catalog(), agenda.Filter(), now()),
                      current_lang(), content_updated())
     response = Response(body, mimetype="application/atom+xml")
-    response.headers["Cache-Control"] = CACHE
     return response
 
 
