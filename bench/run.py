@@ -49,17 +49,50 @@ def best_of(runs: int, work) -> tuple[float, object]:
     return best, result
 
 
+def all_feeds(catalog) -> dict:
+    """Every feed the site serves for this catalog, in both languages."""
+    from canal import ical
+    from canal.revisions import Ledger
+    feeds = ical.FeedCache(catalog, Ledger())  # as the app keeps them
+    subsets = [("all", None)] + [("areas", a) for a in catalog.areas] + \
+              [("sites", s) for s in catalog.sites] + [("categories", c) for c in catalog.categories] + \
+              [("events", e) for e in catalog.events]
+    return {(lang, kind, id or ""): feeds.get(lang, kind, id).body
+            for lang in ("zh", "en") for kind, id in subsets}
+
+
+def both_maps(catalog, labels) -> list:
+    from canal import maps
+    maps.use_local_assets("/static")
+    now = datetime.combine(TODAY, datetime.min.time(), catalog.tz)
+    return [maps.home_map(catalog, lang, now, maps.tiles_for("osm", lang), labels[lang])
+            for lang in ("zh", "en")]
+
+
+def map_labels() -> dict:
+    """The map's interface words, as the app would pass them (needs a request context)."""
+    from flask import g
+    from canal import create_app
+    from canal.views.maps import map_labels as labels_now
+    app = create_app({"CANAL_EVENTS": str(ROOT / "tests" / "data" / "minimal.toml")})
+    found = {}
+    for lang in ("zh", "en"):
+        with app.test_request_context("/"):
+            g.lang = lang
+            found[lang] = labels_now()
+    return found
+
+
 def build_stage(workdir: Path) -> list[dict]:
-    from canal import ical, maps
+    labels = map_labels()
     rows = []
     for size in SIZES:
         path = workdir / f"events-{size}.toml"
         path.write_text(catalog_toml(size), encoding="utf-8")
         runs = 3 if size < 10000 else 1
         load_s, catalog = best_of(runs, lambda: load(path))
-        feeds_s, feeds = best_of(runs, lambda: ical.build_all_feeds(catalog))
-        map_s, _ = best_of(runs, lambda: [maps.build_map(catalog, lang, datetime.combine(TODAY, datetime.min.time(), catalog.tz))
-                                         for lang in ("zh", "en")])
+        feeds_s, feeds = best_of(runs, lambda: all_feeds(catalog))
+        map_s, _ = best_of(runs, lambda: both_maps(catalog, labels))
         all_ics = feeds[("zh", "all", "")]
         rows.append({"events": size, "sites": len(catalog.sites),
                      "recurring": sum(e.recurring for e in catalog.events.values()),

@@ -6,6 +6,7 @@ Nothing here knows about files, HTTP or Flask. A `Catalog` is built once by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, time
 from types import MappingProxyType
 from typing import Mapping
@@ -193,10 +194,22 @@ class Catalog:
         return self.areas[self.sites[event.site].area]
 
     def events_at(self, site_id: str) -> list[Event]:
-        return [e for e in self.events.values() if e.site == site_id]
+        return list(self._index["sites"].get(site_id, ()))
 
     def events_in_area(self, area_id: str) -> list[Event]:
-        return [e for e in self.events.values() if self.sites[e.site].area == area_id]
+        return list(self._index["areas"].get(area_id, ()))
 
     def events_in_category(self, category_id: str) -> list[Event]:
-        return [e for e in self.events.values() if category_id in e.categories]
+        return list(self._index["categories"].get(category_id, ()))
+
+    @cached_property
+    def _index(self) -> dict[str, dict[str, list[Event]]]:
+        # Built once: per-site and per-area pages and feeds would otherwise scan every
+        # event for each of a thousand sites.
+        index: dict[str, dict[str, list[Event]]] = {"sites": {}, "areas": {}, "categories": {}}
+        for event in self.events.values():
+            index["sites"].setdefault(event.site, []).append(event)
+            index["areas"].setdefault(self.sites[event.site].area, []).append(event)
+            for category in event.categories:
+                index["categories"].setdefault(category, []).append(event)
+        return index
