@@ -34,6 +34,16 @@ LABELS = {
 }
 
 
+# JavaScript's "." does not match U+2028/U+2029, so node-ical silently drops any property
+# holding one (an event without a title). They mean a line break: write them as one.
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
+def feed_text(value: str) -> str:
+    """Content text as an iCalendar TEXT value: Unicode line separators become line breaks."""
+    return value.translate(_LINE_SEPARATORS)
+
+
 def _label(lang: str) -> dict:
     return LABELS["en" if lang == "en" else "zh"]
 
@@ -171,7 +181,7 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
     vevent.add("DTSTAMP", stamp)
     vevent.add("LAST-MODIFIED", stamp)
     vevent.add("SEQUENCE", revision.sequence)
-    vevent.add("SUMMARY", event.title.get(lang))
+    vevent.add("SUMMARY", feed_text(event.title.get(lang)))
     vevent.add("DTSTART", start)
     # All-day `end` is the last day inclusive; iCalendar's DTEND is exclusive.
     vevent.add("DTEND", last + timedelta(days=1) if event.all_day else last)
@@ -182,12 +192,13 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
     if event.all_day:
         vevent.add("TRANSP", "TRANSPARENT")
     vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
-    vevent.add("LOCATION", location_text(catalog, event, lang))
+    vevent.add("LOCATION", feed_text(location_text(catalog, event, lang)))
     site = catalog.site_of(event)
     vevent.add("GEO", (site.lat, site.lon))
     vevent.add("URL", event_page_url(catalog, event, lang))
-    vevent.add("CATEGORIES", [catalog.categories[c].name.get(lang) for c in event.categories])
-    vevent.add("DESCRIPTION", description_text(catalog, event, lang))
+    vevent.add("CATEGORIES", [feed_text(catalog.categories[c].name.get(lang))
+                              for c in event.categories])
+    vevent.add("DESCRIPTION", feed_text(description_text(catalog, event, lang)))
     return vevent
 
 
@@ -289,6 +300,7 @@ def calendar(catalog: Catalog, lang: str, vevents, name: str, description: str) 
     # the content does not have; without METHOD the file is a plain published calendar.
     # vText throughout: icalendar 7 writes NAME and X-WR-* unescaped otherwise, and a
     # newline in an event title would then break the file (ical-notes.md).
+    name, description = feed_text(name), feed_text(description)
     cal.add("NAME", vText(name))
     cal.add("X-WR-CALNAME", vText(name))
     cal.add("DESCRIPTION", vText(description))
