@@ -203,8 +203,8 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
 
 
 def _text(value: str) -> str:
-    """RFC 5545 TEXT escaping, exactly as icalendar's vText writes it."""
-    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;")
+    """Content as RFC 5545 TEXT: `feed_text`, then escaped exactly as icalendar's vText does."""
+    return (feed_text(value).replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;")
             .replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
             .replace("\r", "\\n"))
 

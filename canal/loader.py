@@ -27,6 +27,8 @@ from .model import (
 from .recurrence import RuleError, is_rule_date, parse_rule
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Invisible control characters (TOML lets "\u0007" through) break iCalendar and XML.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Roughly the North Canal region; a point outside is almost always a typo or a
 # coordinate pasted from a GCJ-02 web map with lat/lon swapped.
 DEFAULT_BBOX = (39.0, 116.3, 40.2, 117.5)
@@ -181,11 +183,23 @@ class _Reader:
         if en is not None and not isinstance(en, str):
             self.problem(path + ("en",), f"expected text, got {_kind(en)}")
             en = None
+        for lang, value in (("zh", zh), ("en", en)):
+            if value and self.has_control(value, path + (lang,)):
+                return None
         return Text(zh.strip(), en.strip() or None if en else None)
+
+    def has_control(self, value: str, path: tuple[str, ...]) -> bool:
+        found = CONTROL.search(value)
+        if found:
+            self.problem(path, f"contains the invisible control character U+{ord(found.group()):04X}; "
+                               "remove it")
+        return bool(found)
 
     def string(self, value: Any, path: tuple[str, ...]) -> str | None:
         if not isinstance(value, str) or not value.strip():
             self.problem(path, f"expected non-empty text, got {_kind(value)}")
+            return None
+        if self.has_control(value, path):
             return None
         return value.strip()
 

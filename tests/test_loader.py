@@ -209,3 +209,9 @@ def test_flask_canal_check_passes_on_the_shipped_content():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: ")
+
+
+def test_control_characters_are_refused():
+    text = VALID_HEAD + '\n[events.x]\ntitle = { zh = "响\\u0007铃" }\nsite = "wharf"\ncategories = ["festival"]\nstart = 2027-01-01\n'
+    assert problems_of(text) == [
+        "events.toml:22: events.x.title.zh: contains the invisible control character U+0007; remove it"]
