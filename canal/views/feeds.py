@@ -10,11 +10,12 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from .. import calendar_links, ical, revisions
 from ..model import Event
+from .http import conditional
 from .language import catalog, current_lang, localized
 
 bp = Blueprint("feeds", __name__)
 
-CACHE_CONTROL = "public, max-age=3600"
+FEED_MAX_AGE = 3600
 
 
 @bp.record_once
@@ -35,12 +36,9 @@ def _serve(kind: str, id: str | None = None) -> Response:
         feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id)
     except KeyError:
         abort(404)
-    response = Response(feed.body, content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.set_etag(feed.etag)
-    response.last_modified = feed.last_modified
-    return response.make_conditional(request)
+    return conditional(feed.body, "text/calendar", feed.last_modified, max_age=FEED_MAX_AGE,
+                       etag=feed.etag,
+                       headers={"Content-Disposition": f'inline; filename="{feed.filename}"'})
 
 
 @localized(bp, "/feeds/all.ics")
