@@ -32,12 +32,18 @@ def test_every_response_carries_security_headers(client, path):
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_allowed_inline_script_appears_as_a_hash(app, client):
-    from canal.views.security import allow_inline_script, script_hash
-    allow_inline_script(app, "console.log(1)")
-    csp = client.get("/").headers["Content-Security-Policy"]
-    assert script_hash("console.log(1)") in csp
-    assert script_hash("console.log(1)").startswith("'sha256-")
+def test_each_response_allows_only_its_own_inline_scripts(client):
+    from canal.views.security import script_hash
+    home = client.get("/")
+    html = home.get_data(as_text=True)
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    csp = home.headers["Content-Security-Policy"]
+    assert script_hash(script) in csp and script_hash(script).startswith("'sha256-")
+    # From the cache the same page still allows its script...
+    assert script_hash(script) in client.get("/").headers["Content-Security-Policy"]
+    # ...and a page without a map allows none.
+    agenda_csp = client.get("/events/").headers["Content-Security-Policy"]
+    assert "sha256-" not in agenda_csp
 
 
 def _free_port() -> int:

@@ -14,6 +14,7 @@ from functools import wraps
 from flask import Response, current_app, request
 
 from .language import now
+from .security import inline_script_hashes
 
 DEFAULT_MAX_AGE = 3600
 
@@ -82,9 +83,10 @@ def cached_page(view):
             if response.status_code != 200:
                 return response  # errors are cheap and must not crowd out pages
             kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-            entry = (response.get_data(), response.mimetype, kept)
+            entry = (response.get_data(), response.mimetype, kept, frozenset(inline_script_hashes()))
             cache.put(key, entry)
-        body, mimetype, kept = entry
+        body, mimetype, kept, script_hashes = entry
+        inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
         loaded = current_app.extensions["canal_loaded_at"]
         return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE,
                            headers=kept)

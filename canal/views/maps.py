@@ -64,8 +64,6 @@ class MapCache:
             found = self._parts.get(key)
             if not found or found[0] != day:
                 found = (day, build())
-                # folium's generated script is the one inline script: let exactly it run.
-                allow_inline_script(current_app, found[1].script)
                 self._parts[key] = found
             return found[1]
 
@@ -77,17 +75,23 @@ def _tiles() -> maps.Tiles:
 def home_map() -> maps.MapParts:
     """The home page map for the current language and today."""
     lang, moment = current_lang(), now()
-    return current_app.extensions["canal_maps"].get(
+    return _allowed(current_app.extensions["canal_maps"].get(
         ("home", lang), moment.date(),
-        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root))
+        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root)))
 
 
 def site_map(site_id: str) -> maps.MapParts:
     """The small map centred on one site (KeyError for an unknown id: check before calling)."""
     lang = current_lang()
-    return current_app.extensions["canal_maps"].get(
+    return _allowed(current_app.extensions["canal_maps"].get(
         ("site", lang, site_id), None,
-        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root))
+        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root)))
+
+
+def _allowed(parts: maps.MapParts) -> maps.MapParts:
+    # folium's generated script is the page's one inline script: let exactly it run.
+    allow_inline_script(parts.script)
+    return parts
 
 
 def init_app(app: Flask) -> None:

@@ -1,15 +1,16 @@
 """Security headers on every response.
 
-Scripts may only come from our own origin or be inline scripts whose sha256 a
-renderer registered (e.g. the map's generated script), so injected markup
-cannot run even if escaping ever failed somewhere.
+Scripts may only come from our own origin or be inline scripts whose sha256 the
+page registered while rendering (the map's generated script), so injected
+markup cannot run even if escaping ever failed somewhere. Each response lists
+only its own scripts' hashes, so the header stays small however many maps exist.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 # Leaflet and folium set element styles; inline styles cannot run code.
 STYLE_SOURCES = "'self' 'unsafe-inline'"
@@ -21,13 +22,20 @@ def script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def allow_inline_script(app: Flask, script: str) -> None:
-    """Let this exact inline script run under the CSP (call at start-up or render time)."""
-    app.extensions.setdefault("csp_script_hashes", set()).add(script_hash(script))
+def allow_inline_script(script: str) -> None:
+    """Let this exact inline script run in the page being rendered."""
+    inline_script_hashes().add(script_hash(script))
+
+
+def inline_script_hashes() -> set[str]:
+    """The hashes the current response allows (cached pages restore theirs)."""
+    if "csp_script_hashes" not in g:
+        g.csp_script_hashes = set()
+    return g.csp_script_hashes
 
 
 def content_security_policy(app: Flask) -> str:
-    hashes = " ".join(sorted(app.extensions.get("csp_script_hashes", ())))
+    hashes = " ".join(sorted(g.get("csp_script_hashes", ())))
     image_hosts = " ".join(app.config.get("CSP_IMAGE_HOSTS", ()))
     return "; ".join([
         "default-src 'self'",
