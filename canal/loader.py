@@ -297,6 +297,21 @@ def _read_named(reader: _Reader, doc: dict, section: str, cls) -> dict:
     return found
 
 
+def _coordinate(reader: _Reader, path, value, what: str, limit: float, region, other: str):
+    """`value` if it is a possible coordinate inside the region; None after a problem."""
+    if value is None:
+        return None
+    if not -limit <= value <= limit:
+        reader.problem(path, f"{what} {value} is out of range (-{limit} to {limit})")
+        return None
+    low, high = region
+    if not low <= value <= high:
+        reader.problem(path, f"{what} {value} is outside the region ({low} to {high}, meta.bbox); "
+                             f"swapped with {other}, or a typo?")
+        return None
+    return value
+
+
 def _read_site(reader: _Reader, key: str, table: dict, path, areas, bbox) -> Site | None:
     reader.known_keys(table, path, SITE_KEYS)
     get = reader.get
@@ -312,22 +327,8 @@ def _read_site(reader: _Reader, key: str, table: dict, path, areas, bbox) -> Sit
     url = get(table, path, "url", False, reader.url)
     source = get(table, path, "source", False, reader.url)
     min_lat, min_lon, max_lat, max_lon = bbox
-    if lat is not None and not -90 <= lat <= 90:
-        reader.problem(path + ("lat",), f"latitude {lat} is out of range (-90 to 90)")
-        lat = None
-    elif lat is not None and not min_lat <= lat <= max_lat:
-        reader.problem(path + ("lat",), f"latitude {lat} is outside the region "
-                                        f"({min_lat} to {max_lat}, meta.bbox); swapped with lon, "
-                                        "or a typo?")
-        lat = None
-    if lon is not None and not -180 <= lon <= 180:
-        reader.problem(path + ("lon",), f"longitude {lon} is out of range (-180 to 180)")
-        lon = None
-    elif lon is not None and not min_lon <= lon <= max_lon:
-        reader.problem(path + ("lon",), f"longitude {lon} is outside the region "
-                                        f"({min_lon} to {max_lon}, meta.bbox); swapped with lat, "
-                                        "or a typo?")
-        lon = None
+    lat = _coordinate(reader, path + ("lat",), lat, "latitude", 90, (min_lat, max_lat), "lon")
+    lon = _coordinate(reader, path + ("lon",), lon, "longitude", 180, (min_lon, max_lon), "lat")
     values = (name, area, kind, lat, lon, precision, description)
     if any(v is None for v in values):
         return None
