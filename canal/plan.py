@@ -22,6 +22,8 @@ EARTH_RADIUS_KM = 6371.0088
 DETOUR_FACTOR = 1.3
 TRAVEL_KMH = 30.0
 NEARBY_KM = 5.0
+# The years the rest of the site accepts; beyond them date arithmetic would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,12 @@ def parse_keys(values: list[str], catalog: Catalog, limit: int = MAX_ITEMS) -> t
             continue
         event_id, day_text = match.groups()
         try:
-            date.fromisoformat(day_text)
+            day = date.fromisoformat(day_text)
         except ValueError:
             notices.append(Notice(item, "malformed"))
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            notices.append(Notice(item, "out-of-range"))
             continue
         if event_id not in catalog.events:
             notices.append(Notice(item, "unknown"))

@@ -65,6 +65,8 @@ def notice_text(notice: trip.Notice) -> str:
         "unknown": _("no such event"),
         "duplicate": _("already in the plan"),
         "too-many": _("a plan holds at most %(max)s items", max=trip.MAX_ITEMS),
+        "out-of-range": _("a date in the years %(min)s to %(max)s", min=trip.FIRST_YEAR,
+                          max=trip.LAST_YEAR),
     }
     return f"{notice.item}: {reasons.get(notice.reason, notice.reason)}"
 
