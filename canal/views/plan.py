@@ -94,7 +94,6 @@ def page():
     tiles = current_app.extensions["canal_tiles"][lang]
     data = dict(map_data(catalog(), plan, lang, tiles, _map_labels(), request.script_root),
                 keys=plan.keys)
-    query = request.query_string.decode("utf-8", "replace")
     ics_path = url_for("plan.ics", o=",".join(plan.keys))
     body = render_template(
         "plan.html",
@@ -106,7 +105,6 @@ def page():
         plan_data=json_for_script(data),
         ics_path=ics_path,
         subscribe=calendar_links.subscribe(catalog().meta.base_url, ics_path, _("My plan")),
-        has_query=bool(query),
     )
     return conditional(body.encode("utf-8"), "text/html", max_age=MAX_AGE)
 
