@@ -186,6 +186,8 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
             "date": o.day.isoformat(),
             "url": f"{base}/events/{o.event.id}/",
             "cancelled": o.cancelled,
+            # "Add to plan" for the day shown: a festival already running counts from today.
+            "plan": f"{base}/plan/?add={o.event.id}@{max(o.day, now.date()).isoformat()}",
         } for o in found[:UPCOMING_PER_SITE]]
         data["more"] = len(found) > UPCOMING_PER_SITE
     return data

@@ -22,6 +22,8 @@ EARTH_RADIUS_KM = 6371.0088
 DETOUR_FACTOR = 1.3
 TRAVEL_KMH = 30.0
 NEARBY_KM = 5.0
+# The years the rest of the site accepts; beyond them date arithmetic would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,23 @@ class Stop:
     def missing(self) -> bool:
         return self.occurrence is None
 
+    @property
+    def timed(self) -> bool:
+        """Whether the clock decides where this stop goes (else the visitor does)."""
+        return self.occurrence is not None and not self.occurrence.event.all_day
+
+    @property
+    def happens(self) -> bool:
+        """Whether there is something to go to: it takes place that day and is not cancelled."""
+        return self.occurrence is not None and not self.occurrence.cancelled
+
+    @property
+    def visit(self) -> Occurrence | None:
+        """What goes in the visitor's calendar: the occurrence, or that one day of a longer all-day one."""
+        if self.occurrence is None or not self.occurrence.event.all_day:
+            return self.occurrence
+        return Occurrence(self.occurrence.event, self.day, self.day)
+
 
 @dataclass(frozen=True)
 class Leg:
@@ -60,10 +79,13 @@ class Leg:
     km: float
     minutes: int
     too_tight: bool  # the gap between the two is shorter than the travel estimate
+    gap_minutes: int | None = None  # from the end of one to the start of the next (both timed)
 
 
 @dataclass(frozen=True)
 class Conflict:
+    """Two timed stops of one day whose times overlap (cancelled ones never clash)."""
+
     first: Stop
     second: Stop
 
@@ -75,6 +97,16 @@ class Day:
     legs: list[Leg]
     conflicts: list[Conflict]
     nearby: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def leg_to(self) -> dict[str, Leg]:
+        """The leg arriving at each stop, by the stop's key (the first stop has none)."""
+        return {leg.destination.key: leg for leg in self.legs}
+
+    @property
+    def clashing(self) -> set[str]:
+        """Keys of the stops that overlap another stop of the day."""
+        return {stop.key for c in self.conflicts for stop in (c.first, c.second)}
 
 
 @dataclass(frozen=True)
@@ -121,9 +153,12 @@ def parse_keys(values: list[str], catalog: Catalog, limit: int = MAX_ITEMS) -> t
             continue
         event_id, day_text = match.groups()
         try:
-            date.fromisoformat(day_text)
+            day = date.fromisoformat(day_text)
         except ValueError:
             notices.append(Notice(item, "malformed"))
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            notices.append(Notice(item, "out-of-range"))
             continue
         if event_id not in catalog.events:
             notices.append(Notice(item, "unknown"))
@@ -140,15 +175,22 @@ def _stop(catalog: Catalog, key: str, position: int) -> Stop:
     event_id, day_text = key.split("@")
     day = date.fromisoformat(day_text)
     event = catalog.events[event_id]
-    found = [o for o in occurrences(catalog, day, day + timedelta(days=1), [event]) if o.day == day]
+    # A festival running 10-20 December can be visited on the 12th: any day it touches counts.
+    found = [o for o in occurrences(catalog, day, day + timedelta(days=1), [event]) if day in o.days()]
     return Stop(key, event_id, day, found[0] if found else None, position)
 
 
-def _order(stop: Stop, catalog: Catalog) -> tuple:
-    # Timed stops by their start; all-day ones and missing ones keep the visitor's order first.
-    if stop.occurrence is None or stop.occurrence.event.all_day:
-        return (0, stop.position)
-    return (1, stop.occurrence.span(catalog.tz)[0], stop.position)
+def _arranged(stops: list[Stop], catalog: Catalog) -> list[Stop]:
+    """The day's stops: timed ones in time order, the others where the visitor put them.
+
+    Stops take the slots of the visitor's order; the slots held by timed stops are
+    refilled in time order, so an all-day visit stays between the events it was put
+    between, and moving it is a matter of swapping it with a neighbour.
+    """
+    in_order = sorted(stops, key=lambda s: s.position)
+    timed = iter(sorted((s for s in in_order if s.timed),
+                        key=lambda s: (s.occurrence.span(catalog.tz)[0], s.position)))
+    return [next(timed) if stop.timed else stop for stop in in_order]
 
 
 def _conflicts(stops: list[Stop], catalog: Catalog) -> list[Conflict]:
@@ -164,18 +206,21 @@ def _conflicts(stops: list[Stop], catalog: Catalog) -> list[Conflict]:
 
 
 def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
+    # Only between stops one actually goes to: a cancelled or missing stop is skipped over.
+    going = [s for s in stops if s.happens]
     legs = []
-    for origin, destination in zip(stops, stops[1:]):
+    for origin, destination in zip(going, going[1:]):
         a = catalog.sites[catalog.events[origin.event_id].site]
         b = catalog.sites[catalog.events[destination.event_id].site]
         km = distance_km(a, b)
         minutes = travel_minutes(km)
-        tight = False
-        if (origin.occurrence and destination.occurrence
-                and not origin.occurrence.event.all_day and not destination.occurrence.event.all_day):
+        tight, gap_minutes = False, None
+        if origin.timed and destination.timed:
             gap = destination.occurrence.start - origin.occurrence.end
-            tight = gap < timedelta(minutes=minutes)
-        legs.append(Leg(origin, destination, round(km, 1), minutes, tight))
+            gap_minutes = int(gap.total_seconds() // 60)
+            # Overlapping stops are a conflict, reported as such, not a tight connection.
+            tight = timedelta(0) <= gap < timedelta(minutes=minutes)
+        legs.append(Leg(origin, destination, round(km, 1), minutes, tight, gap_minutes))
     return legs
 
 
@@ -193,16 +238,24 @@ def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float) ->
     return found
 
 
-def build_plan(catalog: Catalog, values: list[str], nearby_km: float = NEARBY_KM,
-               limit: int = MAX_ITEMS) -> Plan:
-    """The plan for the raw `o` parameter values; never raises on bad input."""
-    keys, notices = parse_keys(values, catalog, limit)
+def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NEARBY_KM,
+               limit: int = MAX_ITEMS, added: list[str] = ()) -> Plan:
+    """The plan for the raw `o` parameter values (plus `added` items); never raises on bad input.
+
+    `nearby_km` None skips the nearby suggestions (the calendar file does not show them).
+
+    `added` items come from "add to plan" links that do not know the plan: one already
+    in it is simply not added again, rather than reported as a duplicate.
+    """
+    present = {item.strip() for value in values for item in value.split(",")}
+    fresh = [item.strip() for value in added for item in value.split(",") if item.strip() not in present]
+    keys, notices = parse_keys([*values, ",".join(fresh)], catalog, limit)
     stops = [_stop(catalog, key, position) for position, key in enumerate(keys)]
     days = []
     for day in sorted({s.day for s in stops}):
-        todays = sorted((s for s in stops if s.day == day), key=lambda s: _order(s, catalog))
+        todays = _arranged([s for s in stops if s.day == day], catalog)
         days.append(Day(day, todays, _legs(todays, catalog), _conflicts(todays, catalog),
-                        _nearby(todays, day, catalog, nearby_km)))
+                        [] if nearby_km is None else _nearby(todays, day, catalog, nearby_km)))
     return Plan(keys, days, notices)
 
 
@@ -212,7 +265,18 @@ def with_item(keys: list[str], key: str) -> list[str]:
 
 
 def without_item(keys: list[str], key: str) -> list[str]:
+    """The plan with `key` taken out."""
     return [k for k in keys if k != key]
+
+
+def swapped(keys: list[str], a: str, b: str) -> list[str]:
+    """The plan with items `a` and `b` trading places (how a stop moves past its neighbour)."""
+    if a not in keys or b not in keys:
+        return keys
+    reordered = list(keys)
+    i, j = keys.index(a), keys.index(b)
+    reordered[i], reordered[j] = b, a
+    return reordered
 
 
 def moved(keys: list[str], key: str, step: int) -> list[str]:

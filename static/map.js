@@ -64,6 +64,7 @@
           when.setAttribute("datetime", occ.date);
           item.appendChild(when);
           if (occ.cancelled) item.appendChild(el("strong", "canal-popup__cancelled", labels.cancelled));
+          else if (occ.plan) item.appendChild(link(occ.plan, "+ " + labels.addToPlan, "canal-popup__plan add-to-plan"));
           list.appendChild(item);
         });
         box.appendChild(list);

@@ -67,7 +67,7 @@ def test_switch_language_keeps_page_and_filters(watched, live_server):
     page.get_by_role("link", name="English").click()
     page.wait_for_url(live_server + "/en/events/?category=food")
     assert page.locator("h1").inner_text() == "Events"
-    assert page.get_by_label("Food").is_checked()
+    assert page.get_by_label("Food", exact=True).is_checked()  # not "Add to plan: …Food Carnival"
     page.get_by_role("link", name="中文").click()
     page.wait_for_url(live_server + "/events/?category=food")
 

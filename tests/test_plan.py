@@ -7,8 +7,8 @@ import pytest
 
 from canal.loader import load
 from canal.model import Site, Text
-from canal.plan import (MAX_ITEMS, build_plan, distance_km, moved, travel_minutes, with_item,
-                        without_item)
+from canal.plan import (MAX_ITEMS, build_plan, distance_km, moved, swapped, travel_minutes,
+                        with_item, without_item)
 
 
 @pytest.fixture
@@ -104,3 +104,48 @@ def test_add_remove_and_move_items():
     assert without_item(keys, "a@2026-12-12") == ["b@2026-12-12"]
     assert moved(keys, "b@2026-12-12", -1) == ["b@2026-12-12", "a@2026-12-12"]
     assert moved(keys, "a@2026-12-12", -1) == keys
+
+
+def test_out_of_range_dates_are_notices(plan_catalog):
+    plan = build_plan(plan_catalog, ["museum-talk@1999-12-31,museum-talk@9999-12-31"])
+    assert plan.keys == []
+    assert [n.reason for n in plan.notices] == ["out-of-range", "out-of-range"]
+
+
+def test_a_long_all_day_event_can_be_visited_on_any_of_its_days(plan_catalog):
+    plan = build_plan(plan_catalog, ["wharf-exhibition@2026-12-12", "wharf-exhibition@2026-12-21"])
+    stops = {s.key: s for s in plan.stops}
+    assert not stops["wharf-exhibition@2026-12-12"].missing
+    visit = stops["wharf-exhibition@2026-12-12"].visit
+    assert (visit.start, visit.end) == (date(2026, 12, 12), date(2026, 12, 12))  # that day, for the calendar
+    assert stops["wharf-exhibition@2026-12-21"].missing  # the day after it closes
+
+
+def test_all_day_stops_stay_where_the_visitor_put_them(plan_catalog):
+    order = lambda values: [s.event_id for s in build_plan(plan_catalog, values).days[0].stops]
+    assert order(["museum-talk@2026-12-12", "wharf-exhibition@2026-12-12", "zhongfan-show@2026-12-12"]) == [
+        "zhongfan-show", "wharf-exhibition", "museum-talk"]
+    assert order(["wharf-exhibition@2026-12-12", "museum-talk@2026-12-12", "zhongfan-show@2026-12-12"]) == [
+        "wharf-exhibition", "zhongfan-show", "museum-talk"]
+
+
+def test_legs_skip_cancelled_stops_and_overlaps_are_not_tight(plan_catalog):
+    plan = build_plan(plan_catalog, ["cancelled-fair@2026-12-12", "zhongfan-show@2026-12-12",
+                                     "farm-food-festival@2026-12-12"])
+    [leg] = plan.days[0].legs
+    assert (leg.origin.event_id, leg.destination.event_id) == ("farm-food-festival", "zhongfan-show")
+    assert leg.gap_minutes < 0 and not leg.too_tight  # reported as a conflict instead
+    assert plan.days[0].clashing == {"farm-food-festival@2026-12-12", "zhongfan-show@2026-12-12"}
+
+
+def test_added_items_already_in_the_plan_are_not_duplicates(plan_catalog):
+    plan = build_plan(plan_catalog, ["zhongfan-show@2026-12-12"],
+                      added=["zhongfan-show@2026-12-12", "museum-talk@2026-12-12"])
+    assert plan.keys == ["zhongfan-show@2026-12-12", "museum-talk@2026-12-12"]
+    assert plan.notices == []
+
+
+def test_swapping_two_items():
+    keys = ["a@2026-12-12", "b@2026-12-12", "c@2026-12-12"]
+    assert swapped(keys, "a@2026-12-12", "c@2026-12-12") == ["c@2026-12-12", "b@2026-12-12", "a@2026-12-12"]
+    assert swapped(keys, "a@2026-12-12", "z@2026-12-12") == keys

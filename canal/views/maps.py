@@ -38,6 +38,7 @@ def map_labels() -> dict[str, str]:
         "upcoming": _("Coming up"),
         "noUpcoming": _("No upcoming events."),
         "cancelled": _("Cancelled"),
+        "addToPlan": _("Add to plan"),
         "sitePage": _("About this site and all its events"),
         "feed": _("Subscribe to this site's events (calendar feed)"),
         "close": _("Close"),

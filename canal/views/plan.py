@@ -1,0 +1,145 @@
+"""The visitor's trip plan: /plan/ (the page) and /plan.ics (its calendar file).
+
+The plan lives in the query string (`o=<event-id>@<yyyy-mm-dd>,…`), so these pages are
+not kept in the page cache: they are rendered per request (cheap: a handful of
+occurrences) and sent with validators. `add=` items come from "add to plan" links on
+cached pages, which cannot know the visitor's plan; static/plan.js merges them with
+the plan saved in the browser.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import calendar_links, plan as trip
+from ..agenda import BadParameter
+from ..maps import json_for_script
+from ..model import Occurrence
+from ..plan_outputs import map_data, plan_calendar
+from .http import conditional
+from .language import catalog, current_lang, localized, now
+
+bp = Blueprint("plan", __name__)
+
+# Fifty keys of the longest ids fit easily; longer text cannot be a plan, only load.
+MAX_QUERY_CHARS = 8000
+NOTICES_SHOWN = 20
+NEARBY_SHOWN = 10
+MAX_AGE = 600
+
+
+@bp.record_once
+def _settings(state) -> None:
+    """Check CANAL_PLAN_NEARBY_KM at start-up: a bad setting stops the app, not a request."""
+    app = state.app
+    value = app.config.setdefault("CANAL_PLAN_NEARBY_KM", trip.NEARBY_KM)
+    try:
+        radius = float(value)
+    except (TypeError, ValueError):
+        radius = -1.0
+    if not 0 <= radius <= 200:
+        raise SystemExit(f"CANAL_PLAN_NEARBY_KM = {value!r}: give a distance in km from 0 to 200")
+    app.config["CANAL_PLAN_NEARBY_KM"] = radius
+
+
+def _values() -> tuple[list[str], list[str]]:
+    """The raw `o` and `add` values; BadParameter when they are too long to be a plan."""
+    values, added = request.args.getlist("o"), request.args.getlist("add")
+    length = sum(len(v) for v in values + added)
+    if length > MAX_QUERY_CHARS:
+        name = "o" if values else "add"
+        raise BadParameter(name, (values or added)[0][:60] + "…", "plan")
+    return values, added
+
+
+def _too_long(error: BadParameter) -> tuple[str, int]:
+    expected = _("a list of at most %(max)s items written event-id@YYYY-MM-DD, separated by commas",
+                 max=trip.MAX_ITEMS)
+    return render_template("400.html", error=error, expected=expected), 400
+
+
+def notice_text(notice: trip.Notice) -> str:
+    """Why an item of the plan's address was left out, in the page's language."""
+    reasons = {
+        "malformed": _("not an event and a date written event-id@YYYY-MM-DD"),
+        "unknown": _("no such event"),
+        "duplicate": _("already in the plan"),
+        "too-many": _("a plan holds at most %(max)s items", max=trip.MAX_ITEMS),
+        "out-of-range": _("a date in the years %(min)s to %(max)s", min=trip.FIRST_YEAR,
+                          max=trip.LAST_YEAR),
+    }
+    return f"{notice.item}: {reasons.get(notice.reason, notice.reason)}"
+
+
+def plan_url(keys: list[str]) -> str:
+    """This language's plan page holding exactly `keys` (an empty `o=` is an empty plan)."""
+    return url_for("plan.page", o=",".join(keys))
+
+
+def _map_labels() -> dict[str, str]:
+    return {"stop": _("Stop %(number)s", number="{number}"), "close": _("Close"),
+            "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")}
+
+
+@localized(bp, "/plan/")
+def page():
+    """The plan day by day: stops in order, the way between them, clashes, nearby ideas, maps."""
+    try:
+        values, added = _values()
+    except BadParameter as error:
+        return _too_long(error)
+    lang = current_lang()
+    plan = trip.build_plan(catalog(), values, current_app.config["CANAL_PLAN_NEARBY_KM"],
+                           added=added)
+    tiles = current_app.extensions["canal_tiles"][lang]
+    data = dict(map_data(catalog(), plan, lang, tiles, _map_labels(), request.script_root),
+                keys=plan.keys)
+    ics_path = url_for("plan.ics", o=",".join(plan.keys))
+    body = render_template(
+        "plan.html",
+        plan=plan,
+        notices=[notice_text(n) for n in plan.notices[:NOTICES_SHOWN]],
+        more_notices=max(0, len(plan.notices) - NOTICES_SHOWN),
+        nearby_shown=NEARBY_SHOWN,
+        today=now().date(),
+        plan_data=json_for_script(data),
+        ics_path=ics_path,
+        subscribe=calendar_links.subscribe(catalog().meta.base_url, ics_path, _("My plan")),
+    )
+    return conditional(body.encode("utf-8"), "text/html", max_age=MAX_AGE)
+
+
+@localized(bp, "/plan.ics")
+def ics():
+    """Exactly the plan's occurrences as an iCalendar file; what is invalid is left out."""
+    try:
+        values, added = _values()
+    except BadParameter as error:
+        return Response(f"{error}\n", status=400, mimetype="text/plain")
+    lang = current_lang()
+    plan = trip.build_plan(catalog(), values, nearby_km=None, added=added)
+    name = f"{catalog().meta.name.get(lang)} · {_('My plan')}"
+    body, modified = plan_calendar(catalog(), plan, lang, current_app.extensions["canal_feeds"].ledger,
+                                   name, _("The events you picked, each on the date you chose."))
+    response = conditional(body, "text/calendar", last_modified=modified, max_age=MAX_AGE)
+    response.headers["Content-Disposition"] = f'inline; filename="{"plan-en" if lang == "en" else "plan"}.ics"'
+    return response
+
+
+@bp.app_template_global()
+def plan_key(occurrence: Occurrence, day=None) -> str:
+    """The plan key of an occurrence, for the day it is shown on (a long festival: that day)."""
+    return f"{occurrence.event.id}@{(day or occurrence.day).isoformat()}"
+
+
+@bp.app_template_global()
+def plan_add_url(key: str) -> str:
+    """A plain link adding one item: works without JavaScript; plan.js merges it with the saved plan."""
+    return url_for("plan.page", add=key)
+
+
+@bp.app_template_global()
+def plan_helpers() -> dict:
+    """URL builders for plan.html: remove, swap and add, over the current plan's keys."""
+    return {"url": plan_url, "without": trip.without_item, "swapped": trip.swapped,
+            "with": trip.with_item}
