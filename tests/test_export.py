@@ -38,7 +38,8 @@ def contract(catalog) -> list[tuple[str, str]]:
     """DESIGN.md's public URLs for this catalog, with the kind of content each must hold."""
     urls = [("", "html"), ("calendar/", "html"), ("calendar/2026/12/", "html"), ("events/", "html"),
             ("sites/", "html"), ("feeds/all.ics", "ics"), ("feeds/events.atom", "atom"),
-            ("api/events.json", "json"), ("api/sites.geojson", "geojson")]
+            ("api/events.json", "json"), ("api/sites.geojson", "geojson"), ("plan/", "html"),
+            ("plan.ics", "ics")]
     urls += [(f"events/{e}/", "html") for e in catalog.events]
     urls += [(f"events/{e}.ics", "ics") for e in catalog.events]
     urls += [(f"sites/{s}/", "html") for s in catalog.sites]
@@ -95,6 +96,25 @@ def test_the_export_agenda_lists_everything_and_filters_in_the_browser(export):
     assert "export-filter.js" in agenda
     assert 'rel="next"' not in agenda  # no server to answer ?page=2: one list
     assert 'data-area="langfang"' in agenda
+
+
+def test_each_exported_page_is_wholly_in_its_language(export):
+    # Frozen-Flask renders every page inside one app context; nothing cached per
+    # request (Flask-Babel's locale) may leak from one page into the next.
+    out, _, _, _ = export
+    english = list((out / "en").rglob("*.html"))
+    chinese = [p for p in out.rglob("*.html") if "en" not in p.relative_to(out).parts[:1]]
+    assert len(english) > 10 and len(chinese) > 10
+    for path in english:
+        assert "所有时间均为北京时间" not in path.read_text(), path
+    for path in chinese:
+        assert "All times are Beijing time" not in path.read_text(), path
+
+
+def test_the_export_says_plans_need_the_live_site(export):
+    out, _, _, _ = export
+    assert "cannot build trip plans" in (out / "en" / "plan" / "index.html").read_text()
+    assert 'class="static-export"' in (out / "index.html").read_text()  # hides add-to-plan links
 
 
 def test_export_refuses_a_folder_it_did_not_write(tmp_path):
