@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .geo import haversine_m
 from .model import Catalog, Occurrence, Site
 from .recurrence import occurrences
 
 MAX_ITEMS = 50
 KEY_PATTERN = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d{4}-\d{2}-\d{2})$")
-EARTH_RADIUS_KM = 6371.0088
 # Roads along the canal wind; straight-line distance times this is a fair guess of
 # the road distance, and 30 km/h is a typical door-to-door speed by taxi or bus.
 DETOUR_FACTOR = 1.3
@@ -126,10 +126,7 @@ class Plan:
 
 def distance_km(a: Site, b: Site) -> float:
     """Great-circle (haversine) distance between two sites, in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+    return haversine_m(a.lat, a.lon, b.lat, b.lon) / 1000
 
 
 def travel_minutes(km: float) -> int:
