@@ -125,3 +125,19 @@ def serve():
 @pytest.fixture
 def live_server(app, serve):
     return serve(app)
+
+
+class Watch:
+    """What a page did wrong: console errors, uncaught exceptions, and dialogs (an
+    injected alert(1) would open one; each is dismissed and recorded)."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()

@@ -26,7 +26,7 @@ from canal.agenda import Filter, find
 from canal.loader import LoadError, parse
 from canal.views.language import ENGLISH_PREFIX
 from canal.views.security import script_hash
-from conftest import DATA, NOW
+from conftest import DATA, NOW, Watch
 from ical_support import run_node, with_event
 from pages_html import Page
 from test_links import expand
@@ -526,21 +526,6 @@ def test_every_page_of_the_shipped_site_runs_only_scripts_the_policy_allows():
 
 
 # --- Chromium -------------------------------------------------------------------------
-
-class Watch:
-    """Console errors, uncaught exceptions and dialogs (alert(1) would open one)."""
-
-    def __init__(self, page):
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", self._dialog)
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
 
 def assert_inert_in_browser(page, watch: Watch, network, status: int = 200) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined"

@@ -15,6 +15,7 @@ from flask import render_template_string
 from canal import create_app, recurrence
 from canal.geo import wgs84_to_gcj02
 from canal.loader import load
+from conftest import Watch
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -24,21 +25,6 @@ HANDLE = "window.canalMaps.map_home"
 
 def make_app(events: Path, **config):
     return create_app({"TESTING": True, "CANAL_EVENTS": str(events), "CANAL_NOW": NOW, **config})
-
-
-class Watch:
-    """Console errors, uncaught exceptions and dialogs raised by the page."""
-
-    def __init__(self, page):
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", self._dialog)
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
 
 def open_map(page, url: str) -> Watch:
