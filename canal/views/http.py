@@ -83,11 +83,13 @@ def cached_page(view):
             if response.status_code != 200:
                 return response  # errors are cheap and must not crowd out pages
             kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-            entry = (response.get_data(), response.mimetype, kept, frozenset(inline_script_hashes()))
+            body = response.get_data()
+            # The ETag is hashed once here, not on every answer from the cache.
+            entry = (body, etag_of(body), response.mimetype, kept, frozenset(inline_script_hashes()))
             cache.put(key, entry)
-        body, mimetype, kept, script_hashes = entry
+        body, etag, mimetype, kept, script_hashes = entry
         inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
         loaded = current_app.extensions["canal_loaded_at"]
         return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE,
-                           headers=kept)
+                           etag=etag, headers=kept)
     return wrapper
