@@ -14,9 +14,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 from icalendar import vDuration, vRecur, vText
-# icalendar's own octet-aware folding, so the fast writer below folds exactly as it does
-# (a private name: the version is pinned and tests compare the bytes).
-from icalendar.parser.string import _foldline
 
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import parse_until
@@ -136,18 +133,23 @@ def rrule_text(event: Event, catalog: Catalog) -> str:
     Editors write UNTIL as a local last day (inclusive) or local date-time; RFC 5545
     wants UTC when DTSTART has a TZID, and a DATE when DTSTART is a DATE.
     """
+    return _rrule_for_feed(event.repeat, event.all_day, catalog.tz)
+
+
+@lru_cache(maxsize=4096)
+def _rrule_for_feed(repeat: str, all_day: bool, tz) -> str:
     parts = []
-    for chunk in event.repeat.strip().strip(";").split(";"):
+    for chunk in repeat.strip().strip(";").split(";"):
         name, _, value = chunk.partition("=")
         name, value = name.strip().upper(), value.strip().upper()
         if name == "UNTIL":
-            local, bare_date = parse_until(value, catalog.tz)
-            if event.all_day:
+            local, bare_date = parse_until(value, tz)
+            if all_day:
                 value = f"{local:%Y%m%d}"
             else:
                 if bare_date:
                     local = local.replace(hour=23, minute=59, second=59)
-                utc = local.replace(tzinfo=catalog.tz).astimezone(timezone.utc)
+                utc = local.replace(tzinfo=tz).astimezone(timezone.utc)
                 value = f"{utc:%Y%m%dT%H%M%SZ}"
         parts.append(f"{name}={value}")
     return ";".join(parts)
@@ -211,19 +213,16 @@ def _text(value: str) -> str:
 
 def _line(name: str, value: str) -> str:
     line = f"{name}:{value}"
-    if len(line) < 19:  # even four octets a character stays under 75
+    if len(line) < 19:  # even at four octets a character it stays under 75
         return line
     octets = len(line.encode("utf-8"))
     if octets < 75:
         return line
-    if octets == len(line):
-        return _fold_ascii(line)
-    return _foldline(line)
+    return _fold_ascii(line) if octets == len(line) else _fold(line)
 
 
 def _fold_ascii(line: str) -> str:
-    """icalendar's folding for the common all-ASCII line, without its per-character loop:
-    74 octets a line, and an escape's backslash is never left at the end of one."""
+    """`_fold` for the common all-ASCII line, by slicing: 74 octets a line."""
     pieces, rest = [], line
     while len(rest) > 74:
         cut = 73 if rest[73] in "\\^" else 74
@@ -231,6 +230,31 @@ def _fold_ascii(line: str) -> str:
         rest = rest[cut:]
     pieces.append(rest)
     return "\r\n ".join(pieces)
+
+
+def _fold(line: str) -> str:
+    """Fold as icalendar does: at most 74 octets before each break, never inside a UTF-8
+    character, and never between a backslash (or ^) and the character it escapes."""
+    pieces, start, octets = [], 0, 0
+    for i, char in enumerate(line):
+        code = ord(char)
+        size = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        if i > start and octets + size >= 75:
+            if i - start > 1 and line[i - 1] in "\\^":
+                pieces.append(line[start:i - 1])
+                start, octets = i - 1, 1
+            else:
+                pieces.append(line[start:i])
+                start, octets = i, 0
+        octets += size
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces)
+
+
+@lru_cache(maxsize=4096)
+def _rrule_line(rule: str) -> str:
+    # icalendar orders a rule's parts its own way; reuse its writer (few distinct rules).
+    return _line("RRULE", vRecur.from_ical(rule).to_ical().decode())
 
 
 def _when(value: date | datetime) -> tuple[str, str]:
@@ -260,7 +284,7 @@ def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) 
              _line("UID", f"{event.id}@{catalog.meta.host}"),
              f"SEQUENCE:{revision.sequence}"]
     if event.recurring:
-        lines.append(_line("RRULE", vRecur.from_ical(rrule_text(event, catalog)).to_ical().decode()))
+        lines.append(_rrule_line(rrule_text(event, catalog)))
         if event.except_dates:
             params = _when(_exdates(event)[0])[0]
             lines.append(_line("EXDATE" + params, ",".join(_when(d)[1] for d in _exdates(event))))
@@ -347,7 +371,12 @@ def build_feed(catalog: Catalog, lang: str, selection: Selection, ledger: Ledger
     and ledger) building every feed costs one serialization per event.
     """
     memo = {} if memo is None else memo
-    revisions = [ledger.revision_of(event, catalog) for event in selection.events]
+    revisions = []
+    for event in selection.events:
+        key = ("revision", event.id)
+        if key not in memo:  # a ledger lookup fingerprints the event: once per catalog
+            memo[key] = ledger.revision_of(event, catalog)
+        revisions.append(memo[key])
     parts = []
     for event, revision in zip(selection.events, revisions):
         key = ("vevent", event.id, lang)

@@ -65,16 +65,25 @@ def _digest(parts: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def fingerprints(event: Event, catalog: Catalog) -> tuple[str, str]:
-    """(schedule, content) fingerprints of an event as the feeds show it."""
+def _schedule(event: Event, catalog: Catalog) -> dict:
+    """What a calendar app must be told about with a new SEQUENCE: time, place, status."""
     site = catalog.site_of(event)
     area = catalog.area_of(event)
-    schedule = {
+    return {
         "timezone": catalog.tz.key, "start": event.start, "end": event.end,
         "repeat": event.repeat, "except": event.except_dates, "status": event.status,
         "site": site.id, "site_name": site.name, "address": site.address,
         "lat": site.lat, "lon": site.lon, "area": area.name,
     }
+
+
+def schedule_fingerprint(event: Event, catalog: Catalog) -> str:
+    return _digest(_schedule(event, catalog))
+
+
+def fingerprints(event: Event, catalog: Catalog) -> tuple[str, str]:
+    """(schedule, content) fingerprints of an event as the feeds show it."""
+    schedule = _schedule(event, catalog)
     content = dict(schedule)
     content.update({
         "title": event.title, "description": event.description, "url": event.url,
@@ -100,9 +109,10 @@ class Ledger:
         known = self.entries.get(event.id)
         if known is None:
             return UNTRACKED
-        schedule, content = fingerprints(event, catalog)
+        # Only the schedule decides SEQUENCE; the content fingerprint is the command's business.
+        schedule = schedule_fingerprint(event, catalog)
         if schedule != known.schedule:
-            return Revision(known.sequence + 1, known.modified, schedule, content)
+            return Revision(known.sequence + 1, known.modified, schedule, known.content)
         return known
 
     def stale(self, catalog: Catalog) -> list[str]:

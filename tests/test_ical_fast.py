@@ -49,3 +49,13 @@ def test_assembled_feed_equals_icalendar_calendar(catalog):
         whole = ical.calendar(catalog, "zh", vevents, ical.calendar_name(catalog, selection, "zh"),
                               catalog.meta.description.get("zh"))
         assert feed.body == whole.to_ical()
+
+
+def test_folding_matches_icalendar_on_random_lines():
+    import random
+    from icalendar.parser.string import _foldline as reference  # icalendar's own folding
+    rng = random.Random(20261127)
+    alphabet = "ab\\^;,: " + "运河码头" + "é" + "😀"
+    for _ in range(5000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 400)))
+        assert ical._line("X", line) == reference("X:" + line), line
