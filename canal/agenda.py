@@ -17,9 +17,9 @@ from babel.dates import format_skeleton, get_day_names
 
 from . import recurrence
 from .text import locale_of
-from .model import Catalog, Event, Occurrence
+from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 # Long enough for any real question, short enough that expansion stays cheap.
 MAX_SPAN_DAYS = 5 * 366
 DEFAULT_DAYS_AHEAD = 366

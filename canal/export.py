@@ -84,6 +84,8 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
         FREEZER_DESTINATION_IGNORE=[MARKER],
         CANAL_STATIC_EXPORT=True,
     )
+    # Pages rendered before, for the live site, must not end up in the export.
+    app.extensions.pop("canal_page_cache", None)
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=True)
 
     with app.test_request_context(base_url=base):

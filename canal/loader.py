@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomli
 
 from .model import (
-    STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
+    FIRST_YEAR, LAST_YEAR, STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
 )
 from .recurrence import RuleError, is_rule_date, parse_rule
 
@@ -223,6 +223,9 @@ class _Reader:
         return value
 
     def when(self, value: Any, path: tuple[str, ...]) -> date | datetime | None:
+        if isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.problem(path, f"{_show(value)} is not between {FIRST_YEAR} and {LAST_YEAR}")
+            return None
         if isinstance(value, datetime):
             if value.tzinfo is not None:
                 self.problem(path, f"{_show(value)} has a UTC offset; write the local time "
@@ -397,6 +400,8 @@ def _read_except(reader: _Reader):
         if not isinstance(value, list) or not all(
                 isinstance(v, date) and not isinstance(v, datetime) for v in value):
             reader.problem(path, f"expected a list of dates such as [2027-02-13], got {_show(value)}")
+            return None
+        if any(not reader.when(v, path) for v in value):
             return None
         return tuple(value)
     return convert

@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from .model import Catalog, Event, Occurrence
+from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
 RULE_PARTS = {
     "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
     "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "WKST",
 }
+# Larger counts or intervals make no sense for a site planning a few years ahead.
+MAX_RULE_NUMBER = 1000
 # Events on this site happen at most daily; sub-daily rules are almost always typos.
 FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 UNTIL_FORMS = (
@@ -80,9 +82,15 @@ def parse_rule(text: str, start: date | datetime, tz: ZoneInfo) -> rrule:
         raise RuleError(f"FREQ={parts['FREQ']} is not one of {', '.join(sorted(FREQUENCIES))}")
     if "COUNT" in parts and "UNTIL" in parts:
         raise RuleError("give COUNT or UNTIL, not both")
+    for name in ("COUNT", "INTERVAL"):
+        # INTERVAL=0 would make expansion loop for ever; huge values break iCalendar.
+        if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= MAX_RULE_NUMBER):
+            raise RuleError(f"{name}={parts[name]} must be a whole number from 1 to {MAX_RULE_NUMBER}")
     until = None
     if "UNTIL" in parts:
         until, bare_date = parse_until(parts.pop("UNTIL"), tz)
+        if not FIRST_YEAR <= until.year <= LAST_YEAR:
+            raise RuleError(f"UNTIL {until:%Y-%m-%d} is not between {FIRST_YEAR} and {LAST_YEAR}")
         if bare_date:
             # A bare date means "up to and including that day".
             until = until.replace(hour=23, minute=59, second=59)

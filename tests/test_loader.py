@@ -134,6 +134,11 @@ start = 2027-01-01T09:00:00
     ("FREQ=MONTHLY;UNTIL=2027-12-31", "UNTIL=2027-12-31 is not a date: write YYYYMMDD (the last day, local time)"),
     ("FREQ=MONTHLY;COLOR=RED", "unknown rule part COLOR (allowed: BYDAY, BYMONTH, BYMONTHDAY, BYSETPOS, BYWEEKNO, BYYEARDAY, COUNT, FREQ, INTERVAL, UNTIL, WKST)"),
     ("FREQ=MONTHLY;BYDAY=1SU", "start 2027-01-09 is not a date of the rule; start on its first date (2027-02-07)"),
+    # INTERVAL=0 once made expansion loop for ever; huge numbers break iCalendar.
+    ("FREQ=DAILY;INTERVAL=0", "INTERVAL=0 must be a whole number from 1 to 1000"),
+    ("FREQ=DAILY;COUNT=99999999999999999999", "COUNT=99999999999999999999 must be a whole number from 1 to 1000"),
+    ("FREQ=YEARLY;INTERVAL=-1", "INTERVAL=-1 must be a whole number from 1 to 1000"),
+    ("FREQ=DAILY;UNTIL=99991231", "UNTIL 9999-12-31 is not between 2000 and 2100"),
 ])
 def test_invalid_rules_say_what_is_wrong(rule, message):
     text = VALID_HEAD + f'''
@@ -215,3 +220,27 @@ def test_control_characters_are_refused():
     text = VALID_HEAD + '\n[events.x]\ntitle = { zh = "响\\u0007铃" }\nsite = "wharf"\ncategories = ["festival"]\nstart = 2027-01-01\n'
     assert problems_of(text) == [
         "events.toml:22: events.x.title.zh: contains the invisible control character U+0007; remove it"]
+
+
+def test_dates_outside_the_years_the_site_deals_in_are_refused():
+    text = VALID_HEAD + '''
+[events.far]
+title = { zh = "远" }
+site = "wharf"
+categories = ["festival"]
+start = 9999-12-31
+end = 9999-12-31
+
+[events.skip]
+title = { zh = "跳" }
+site = "wharf"
+categories = ["festival"]
+start = 2027-01-02
+repeat = "FREQ=WEEKLY;COUNT=3"
+except = [1900-01-01]
+'''
+    assert problems_of(text) == [
+        "events.toml:25: events.far.start: 9999-12-31 is not between 2000 and 2100",
+        "events.toml:26: events.far.end: 9999-12-31 is not between 2000 and 2100",
+        "events.toml:34: events.skip.except: 1900-01-01 is not between 2000 and 2100",
+    ]

@@ -89,3 +89,26 @@ def test_pages_are_cached_and_revalidate_with_304(client):
     assert stale.status_code == 200 and stale.data == first.data
     english = client.get("/en/")
     assert english.headers["ETag"] != etag  # each language is its own cached page
+
+
+def test_page_cache_is_bounded_by_bytes():
+    from canal.views.http import RenderCache
+    cache = RenderCache(max_bytes=1000)
+    for i in range(50):
+        cache.put(("junk", i), f"body {i}", 100)
+    assert cache.size <= 1000 and len(cache) == 10
+    assert cache.get(("junk", 49)) is not None and cache.get(("junk", 0)) is None
+
+
+def test_junk_query_strings_cannot_grow_memory_without_bound(app, client):
+    from canal.views.http import RenderCache
+    app.extensions["canal_page_cache"] = RenderCache(max_bytes=200_000)
+    for i in range(40):
+        assert client.get(f"/api/events.json?junk={i}").status_code == 200
+    assert app.extensions["canal_page_cache"].size <= 200_000
+
+
+def test_pages_under_a_mount_point_are_cached_apart(client):
+    plain = client.get("/sites/").get_data(as_text=True)
+    mounted = client.get("/sites/", environ_overrides={"SCRIPT_NAME": "/canal"}).get_data(as_text=True)
+    assert '"/canal/static/site.css"' in mounted and '"/canal/static/site.css"' not in plain

@@ -38,12 +38,17 @@ def conditional(body: bytes, mimetype: str, last_modified: datetime | None = Non
 
 
 class RenderCache:
-    """Rendered bodies, bounded (filters can make many distinct URLs), thread-safe."""
+    """Rendered bodies, least recently used first out, thread-safe.
 
-    def __init__(self, max_entries: int = 4096):
+    Bounded by bytes, not entries: any query string is a new URL, so junk parameters
+    must not be able to grow a worker's memory without limit.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
 
     def get(self, key):
         with self._lock:
@@ -52,12 +57,17 @@ class RenderCache:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key, entry) -> None:
+    def put(self, key, entry, size: int) -> None:
         with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            if key in self._entries:
+                self.size -= self._entries.pop(key)[1]
+            self._entries[key] = (entry, size)
+            self.size += size
+            while self.size > self.max_bytes and len(self._entries) > 1:
+                self.size -= self._entries.popitem(last=False)[1][1]
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 PAGE_MAX_AGE = 600
@@ -75,9 +85,11 @@ def cached_page(view):
     @wraps(view)
     def wrapper(**kwargs):
         hour = now().replace(minute=0, second=0, microsecond=0)
-        key = (request.path, request.query_string, hour)
+        # The mount point is part of the page: links and assets are written under it.
+        key = (request.script_root, request.path, request.query_string, hour)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())
-        entry = cache.get(key)
+        found = cache.get(key)
+        entry = found[0] if found else None
         if entry is None:
             response = current_app.make_response(view(**kwargs))
             if response.status_code != 200:
@@ -86,7 +98,7 @@ def cached_page(view):
             body = response.get_data()
             # The ETag is hashed once here, not on every answer from the cache.
             entry = (body, etag_of(body), response.mimetype, kept, frozenset(inline_script_hashes()))
-            cache.put(key, entry)
+            cache.put(key, entry, len(body))
         body, etag, mimetype, kept, script_hashes = entry
         inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
         loaded = current_app.extensions["canal_loaded_at"]

@@ -77,7 +77,7 @@ def home_map() -> maps.MapParts:
     """The home page map for the current language and today."""
     lang, moment = current_lang(), now()
     return _allowed(current_app.extensions["canal_maps"].get(
-        ("home", lang), moment.date(),
+        ("home", lang, request.script_root), moment.date(),
         lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root)))
 
 
@@ -85,7 +85,7 @@ def site_map(site_id: str) -> maps.MapParts:
     """The small map centred on one site (KeyError for an unknown id: check before calling)."""
     lang = current_lang()
     return _allowed(current_app.extensions["canal_maps"].get(
-        ("site", lang, site_id), None,
+        ("site", lang, site_id, request.script_root), None,
         lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root)))
 
 
