@@ -65,6 +65,10 @@ browser:
 # when node_modules is missing or older than package.json / package-lock.json.
 node: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for the feed parsers the tests use (ical.js, node-ical)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund
 	touch $@
 

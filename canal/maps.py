@@ -13,8 +13,6 @@ language, "now", tile settings and translated interface labels.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -99,12 +97,6 @@ class MapParts:
     script: str              # folium's generated script, to be placed inline as it is
     data_id: str             # id of the JSON data block read by static/map.js
     data_json: str           # that block's text, safe inside <script type="application/json">
-
-    @property
-    def script_sha256(self) -> str:
-        """The CSP source expression ('sha256-…') allowing exactly `script` inline."""
-        digest = hashlib.sha256(self.script.encode("utf-8")).digest()
-        return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
 _local_assets: dict[str, str] = {}

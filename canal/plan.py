@@ -274,14 +274,3 @@ def swapped(keys: list[str], a: str, b: str) -> list[str]:
     i, j = keys.index(a), keys.index(b)
     reordered[i], reordered[j] = b, a
     return reordered
-
-
-def moved(keys: list[str], key: str, step: int) -> list[str]:
-    """The plan with `key` moved `step` places (-1 earlier, +1 later) in the visitor's order."""
-    if key not in keys:
-        return keys
-    i = keys.index(key)
-    j = max(0, min(len(keys) - 1, i + step))
-    reordered = list(keys)
-    reordered[i], reordered[j] = reordered[j], reordered[i]
-    return reordered

@@ -1,6 +1,8 @@
 """Event and site pages: what a visitor reads, JSON-LD for search engines, hostile text."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 
 import pytest
@@ -157,3 +159,18 @@ def test_hostile_jsonld_cannot_end_its_script_block(hostile, lang):
              "/en": "Event </script><script>alert(\"title\")</script> & more"}[lang]
     assert items[0]["name"] == title
     assert_no_content_in_code(page)
+
+
+def test_event_page_holds_every_upcoming_date(data_path):
+    from canal import create_app
+    from conftest import NOW
+    app = create_app({"TESTING": True, "CANAL_EVENTS": data_path("minimal.toml"), "CANAL_NOW": NOW})
+    html = app.test_client().get("/en/events/boat-trip/").get_data(as_text=True)
+    # Weekend trips through May 2027: all ten dates are listed.
+    assert html.count('<time datetime="2027-05-') == 10
+    # A weekly cruise has more than twelve: the rest are folded, not left out.
+    shipped = Path(data_path("minimal.toml")).parents[2] / "events.toml"
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(shipped), "CANAL_NOW": NOW})
+    page = app.test_client().get("/en/events/city-reach-cruise/").get_data(as_text=True)
+    assert "more dates</summary>" in page
+    assert page.count("<li><time datetime=") > 12

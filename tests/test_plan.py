@@ -7,7 +7,7 @@ import pytest
 
 from canal.loader import load
 from canal.model import Site, Text
-from canal.plan import (MAX_ITEMS, build_plan, distance_km, moved, swapped, travel_minutes,
+from canal.plan import (MAX_ITEMS, build_plan, distance_km, swapped, travel_minutes,
                         with_item, without_item)
 
 
@@ -102,8 +102,6 @@ def test_add_remove_and_move_items():
     assert with_item(keys, "c@2026-12-12") == keys + ["c@2026-12-12"]
     assert with_item(keys, "a@2026-12-12") == keys
     assert without_item(keys, "a@2026-12-12") == ["b@2026-12-12"]
-    assert moved(keys, "b@2026-12-12", -1) == ["b@2026-12-12", "a@2026-12-12"]
-    assert moved(keys, "a@2026-12-12", -1) == keys
 
 
 def test_out_of_range_dates_are_notices(plan_catalog):

@@ -61,7 +61,7 @@ def event(event_id: str):
         site=catalog().site_of(found),
         area=catalog().area_of(found),
         coming=coming[:NEXT_DATES],
-        more=max(0, len(coming) - NEXT_DATES),
+        later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded
         first=first,
         rule=rules.describe(found, lang),
         jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang)) if coming else None,
