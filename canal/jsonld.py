@@ -5,10 +5,10 @@ escapes the JSON so that no text in the content can close the <script> block.
 """
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from . import links
+from .safejson import json_for_script
 from .model import Catalog, Event, Occurrence
 
 STATUS = {"confirmed": "https://schema.org/EventScheduled",
@@ -81,9 +81,5 @@ def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence],
 
 
 def script_json(data) -> str:
-    """JSON safe inside <script>: <, >, & and the JS line separators are \\u-escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text
+    """JSON-LD text safe inside <script> (see safejson)."""
+    return json_for_script(data, indent=1)

@@ -26,6 +26,7 @@ from branca.element import CssLink, Figure, JavascriptLink
 from folium import plugins
 
 from . import recurrence, text
+from .safejson import json_for_script  # noqa: F401 (part of this module's API)
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
 
@@ -131,14 +132,6 @@ def load_route(path: Path = ROUTE_PATH) -> tuple[tuple[float, float], ...]:
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     line = doc["features"][0]["geometry"]["coordinates"]
     return tuple((lat, lon) for lon, lat in line)
-
-
-def json_for_script(value) -> str:
-    """JSON text that cannot end or confuse the <script> element it is placed in."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # "</script>" and "<!--" need "<"; U+2028/9 are escaped for older JavaScript parsers.
-    return (raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-               .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _lang_root(root: str, lang: str) -> str:

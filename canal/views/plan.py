@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from .. import calendar_links, plan as trip
 from ..agenda import BadParameter
-from ..maps import json_for_script
+from ..safejson import json_for_script
 from ..model import Occurrence
 from ..plan_outputs import map_data, plan_calendar
 from .http import conditional
