@@ -106,3 +106,10 @@ def test_validators_and_file_name(plan_client):
     assert again.status_code == 304
     other = plan_client.get("/en/plan.ics?o=museum-talk@2026-12-12")
     assert other.headers["ETag"] != response.headers["ETag"]
+
+
+def test_an_overlong_plan_ics_request_says_what_is_expected(client):
+    response = client.get("/en/plan.ics?o=" + "a" * 9000)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == (
+        "o: a list of at most 50 items written event-id@YYYY-MM-DD, separated by commas\n")

@@ -52,10 +52,13 @@ def _values() -> tuple[list[str], list[str]]:
     return values, added
 
 
+def _expected() -> str:
+    return _("a list of at most %(max)s items written event-id@YYYY-MM-DD, separated by commas",
+             max=trip.MAX_ITEMS)
+
+
 def _too_long(error: BadParameter) -> tuple[str, int]:
-    expected = _("a list of at most %(max)s items written event-id@YYYY-MM-DD, separated by commas",
-                 max=trip.MAX_ITEMS)
-    return render_template("400.html", error=error, expected=expected), 400
+    return render_template("400.html", error=error, expected=_expected()), 400
 
 
 def notice_text(notice: trip.Notice) -> str:
@@ -115,7 +118,8 @@ def ics():
     try:
         values, added = _values()
     except BadParameter as error:
-        return Response(f"{error}\n", status=400, mimetype="text/plain")
+        # A calendar app shows no HTML: say it in plain words, as the 400 page does.
+        return Response(f"{error.parameter}: {_expected()}\n", status=400, mimetype="text/plain")
     lang = current_lang()
     plan = trip.build_plan(catalog(), values, nearby_km=None, added=added)
     name = f"{catalog().meta.name.get(lang)} · {_('My plan')}"
