@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 from icalendar import vDuration, vRecur, vText
 
+from . import links
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import parse_until
 from .revisions import EPOCH, Ledger, Revision
@@ -85,22 +86,18 @@ def select(catalog: Catalog, kind: str, id: str | None = None) -> Selection:
     raise KeyError(kind)
 
 
-def lang_prefix(lang: str) -> str:
-    return "/en" if lang == "en" else ""
-
-
 def feed_path(kind: str, id: str | None, lang: str) -> str:
     """The public path of a feed: /feeds/all.ics, /en/feeds/sites/<id>.ics, /events/<id>.ics."""
     if kind == "all":
-        return f"{lang_prefix(lang)}/feeds/all.ics"
+        return f"{links.prefix(lang)}/feeds/all.ics"
     if kind == "events":
-        return f"{lang_prefix(lang)}/events/{id}.ics"
-    return f"{lang_prefix(lang)}/feeds/{kind}/{id}.ics"
+        return f"{links.prefix(lang)}/events/{id}.ics"
+    return f"{links.prefix(lang)}/feeds/{kind}/{id}.ics"
 
 
 def event_page_url(catalog: Catalog, event: Event, lang: str) -> str:
     """The absolute URL of the event's page, from meta.base_url (never the request host)."""
-    return f"{catalog.meta.base_url}{lang_prefix(lang)}/events/{event.id}/"
+    return f"{catalog.meta.base_url}{links.prefix(lang)}/events/{event.id}/"
 
 
 def location_text(catalog: Catalog, event: Event, lang: str) -> str:

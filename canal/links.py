@@ -10,9 +10,14 @@ from .model import Catalog
 ENGLISH_PREFIX = "/en"
 
 
+def prefix(lang: str) -> str:
+    """The path prefix of a language: "" for Chinese (the root), "/en" for English."""
+    return ENGLISH_PREFIX if lang == "en" else ""
+
+
 def path(lang: str, rule: str) -> str:
     """`rule` (e.g. "/events/x/") in `lang`: English pages live under /en."""
-    return (ENGLISH_PREFIX if lang == "en" else "") + rule
+    return prefix(lang) + rule
 
 
 def absolute(catalog: Catalog, lang: str, rule: str) -> str:

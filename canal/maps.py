@@ -25,7 +25,7 @@ import folium
 from branca.element import CssLink, Figure, JavascriptLink
 from folium import plugins
 
-from . import recurrence, text
+from . import links, recurrence, text
 from .safejson import json_for_script  # noqa: F401 (part of this module's API)
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
@@ -135,7 +135,7 @@ def load_route(path: Path = ROUTE_PATH) -> tuple[tuple[float, float], ...]:
 
 
 def _lang_root(root: str, lang: str) -> str:
-    return root.rstrip("/") + ("/en" if lang == "en" else "")
+    return root.rstrip("/") + links.prefix(lang)
 
 
 def _position(site: Site, tiles: Tiles) -> tuple[float, float]:

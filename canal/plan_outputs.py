@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import ical
+from . import ical, links
 from .geo import wgs84_to_gcj02
 from .maps import Tiles
 from .model import Catalog
@@ -49,7 +49,7 @@ def map_data(catalog: Catalog, plan: Plan, lang: str, tiles: Tiles, labels: dict
     Texts are plain text (plan.js writes them with textContent); positions are WGS-84,
     or GCJ-02 when the tiles are Gaode's, whose pictures are drawn in that datum.
     """
-    base = root.rstrip("/") + ("/en" if lang == "en" else "")
+    base = root.rstrip("/") + links.prefix(lang)
     days = []
     for day in plan.days:
         stops = []

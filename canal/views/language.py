@@ -13,9 +13,8 @@ from flask import Blueprint, Flask, current_app, g, request
 from flask_babel import refresh as refresh_babel
 
 from .. import text as words
+from ..links import ENGLISH_PREFIX
 from ..model import Catalog
-
-ENGLISH_PREFIX = "/en"
 
 
 def localized(bp: Blueprint, rule: str, **options) -> Callable:

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from .. import maps
+from .. import links, maps
 from .language import catalog, current_lang, now
 from .security import allow_inline_script
 
@@ -47,7 +47,7 @@ def map_labels() -> dict[str, str]:
 
 def lang_root() -> str:
     """The path prefix of the current language: '' for Chinese, '/en' for English."""
-    return request.script_root + ("/en" if current_lang() == "en" else "")
+    return request.script_root + links.prefix(current_lang())
 
 
 class MapCache:
