@@ -29,6 +29,19 @@ MONTHS_AHEAD = 12
 SERVER_ONLY = {"static", "health.healthz"}
 
 
+class _Freezer(Freezer):
+    """Frozen-Flask with a fresh `g` for every page.
+
+    Frozen-Flask renders every page while its own request context stays pushed, so the
+    test client's requests would share one app context and one `g`: Flask-Babel's cached
+    locale and a page's allowed script hashes would leak into the next page.
+    """
+
+    def _build_one(self, url, last_modified=None):
+        with self.app.app_context():
+            return super()._build_one(url, last_modified)
+
+
 class ExportError(Exception):
     """The export cannot be written (e.g. the folder holds something else)."""
 
@@ -86,7 +99,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
     )
     # Pages rendered before, for the live site, must not end up in the export.
     app.extensions.pop("canal_page_cache", None)
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=True)
+    freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=True)
 
     with app.test_request_context(base_url=base):
         from .views.language import now

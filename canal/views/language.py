@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Callable
 
 from flask import Blueprint, Flask, current_app, g, request
-from flask_babel import refresh as refresh_babel
 
 from .. import text as words
 from ..links import ENGLISH_PREFIX
@@ -54,7 +53,6 @@ def now() -> datetime:
 def _pull_lang(endpoint: str | None, values: dict | None) -> None:
     if values is not None and "lang" in values:
         g.lang = values.pop("lang")
-        g.lang_path = request.path
 
 
 def _push_lang(endpoint: str, values: dict) -> None:
@@ -78,12 +76,9 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_push_lang)
 
     @app.before_request
-    def _lang_for_this_request() -> None:
-        # `g` outlives a request when requests run inside an outer app context (the static
-        # export does that), so nothing per-request may be trusted from an earlier one:
-        # Flask-Babel caches the locale on `g`, and a 404 has no `lang` value of its own.
-        refresh_babel()
-        if g.get("lang_path") != request.path:
+    def _lang_for_unrouted_paths() -> None:
+        # 404 pages and the like have no `lang` value: infer it from the path.
+        if "lang" not in g:
             g.lang = "en" if request.path.startswith(ENGLISH_PREFIX + "/") else "zh"
 
     @app.context_processor

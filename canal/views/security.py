@@ -52,10 +52,6 @@ def content_security_policy(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _no_scripts_allowed_yet() -> None:
-        g.csp_script_hashes = set()  # `g` may outlive a request (see language.py)
-
     @app.after_request
     def _security_headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = content_security_policy(app)
