@@ -207,8 +207,8 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
     going = [s for s in stops if s.happens]
     legs = []
     for origin, destination in zip(going, going[1:]):
-        a = catalog.sites[catalog.events[origin.event_id].site]
-        b = catalog.sites[catalog.events[destination.event_id].site]
+        a = catalog.site_of(catalog.events[origin.event_id])
+        b = catalog.site_of(catalog.events[destination.event_id])
         km = distance_km(a, b)
         minutes = travel_minutes(km)
         tight, gap_minutes = False, None
