@@ -96,7 +96,7 @@ def build_stage(workdir: Path) -> list[dict]:
     for size in SIZES:
         path = workdir / f"events-{size}.toml"
         path.write_text(catalog_toml(size), encoding="utf-8")
-        runs = 3 if size < 10000 else 1
+        runs = 3
         load_s, catalog = best_of(runs, lambda: load(path))
         ledger = full_ledger(catalog)
         feeds_s, feeds = best_of(runs, lambda: all_feeds(catalog, ledger))

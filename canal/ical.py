@@ -39,7 +39,9 @@ _LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 
 def feed_text(value: str) -> str:
     """Content text as an iCalendar TEXT value: Unicode line separators become line breaks."""
-    return value.translate(_LINE_SEPARATORS)
+    if "\u2028" in value or "\u2029" in value:  # rare: looking is much cheaper than translating
+        return value.translate(_LINE_SEPARATORS)
+    return value
 
 
 def _label(lang: str) -> dict:
@@ -208,57 +210,107 @@ def _text(value: str) -> str:
             .replace("\r", "\\n"))
 
 
-def _line(name: str, value: str) -> str:
-    line = f"{name}:{value}"
-    if len(line) < 19:  # even at four octets a character it stays under 75
-        return line
-    octets = len(line.encode("utf-8"))
-    if octets < 75:
-        return line
-    return _fold_ascii(line) if octets == len(line) else _fold(line)
+def _line(name: str, value: str) -> bytes:
+    """One content line, UTF-8, folded as icalendar folds it, ending in CRLF."""
+    line = f"{name}:{value}".encode("utf-8")
+    return line + b"\r\n" if len(line) < 75 else _fold(line) + b"\r\n"
 
 
-def _fold_ascii(line: str) -> str:
-    """`_fold` for the common all-ASCII line, by slicing: 74 octets a line."""
-    pieces, rest = [], line
-    while len(rest) > 74:
-        cut = 73 if rest[73] in "\\^" else 74
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    pieces.append(rest)
-    return "\r\n ".join(pieces)
+_CONTINUATION = 0b1000_0000  # UTF-8 bytes 10xxxxxx continue a character
+_ESCAPES = b"\\^"  # an escape and the character it escapes stay on one line
 
 
-def _fold(line: str) -> str:
+def _fold(line: bytes) -> bytes:
     """Fold as icalendar does: at most 74 octets before each break, never inside a UTF-8
-    character, and never between a backslash (or ^) and the character it escapes."""
-    pieces, start, octets = [], 0, 0
-    for i, char in enumerate(line):
-        code = ord(char)
-        size = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-        if i > start and octets + size >= 75:
-            if i - start > 1 and line[i - 1] in "\\^":
-                pieces.append(line[start:i - 1])
-                start, octets = i - 1, 1
-            else:
-                pieces.append(line[start:i])
-                start, octets = i, 0
-        octets += size
+    character, and never between a backslash (or ^) and the character it escapes.
+
+    Cuts are found on the encoded bytes, a few per line, instead of counting octets
+    character by character: Chinese descriptions made that the writer's slowest step."""
+    pieces, start = [], 0
+    while len(line) - start > 74:
+        cut = start + 74
+        while line[cut] & 0b1100_0000 == _CONTINUATION:
+            cut -= 1
+        if line[cut - 1] in _ESCAPES and cut - 1 > start:
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
     pieces.append(line[start:])
-    return "\r\n ".join(pieces)
+    return b"\r\n ".join(pieces)
 
 
 @lru_cache(maxsize=4096)
-def _rrule_line(rule: str) -> str:
+def _rrule_line(rule: str) -> bytes:
     # icalendar orders a rule's parts its own way; reuse its writer (few distinct rules).
     return _line("RRULE", vRecur.from_ical(rule).to_ical().decode())
 
 
 def _when(value: date | datetime) -> tuple[str, str]:
     """(parameters, value) of a DTSTART-like property: a DATE, or a local time with TZID."""
+    # %-formatting: four times faster than strftime, and years are 2000-2100 (the loader).
     if isinstance(value, datetime):
-        return f";TZID={value.tzinfo.key}", f"{value:%Y%m%dT%H%M%S}"
-    return ";VALUE=DATE", f"{value:%Y%m%d}"
+        return (f";TZID={value.tzinfo.key}", "%04d%02d%02dT%02d%02d%02d" % (
+            value.year, value.month, value.day, value.hour, value.minute, value.second))
+    return ";VALUE=DATE", "%04d%02d%02d" % (value.year, value.month, value.day)
+
+
+@lru_cache(maxsize=1024)
+def _utc_stamp(moment: datetime) -> str:
+    # Cached: a ledger holds few distinct stamps (one per `flask canal revisions` run).
+    return f"{moment.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
+@dataclass(frozen=True)
+class _SharedLines:
+    """The lines of a VEVENT that every language shares, serialized.
+
+    icalendar writes properties in a fixed order, in which these come in three runs
+    between the translated ones (SUMMARY | DTSTART…EXDATE | CATEGORIES DESCRIPTION |
+    GEO LAST-MODIFIED | LOCATION | STATUS TRANSP | URL).
+    """
+
+    schedule: bytes  # DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, RRULE, EXDATE
+    stamps: bytes  # GEO, LAST-MODIFIED
+    status: bytes  # STATUS, TRANSP
+
+
+def _shared_lines(event: Event, catalog: Catalog, revision: Revision) -> _SharedLines:
+    stamp = _utc_stamp(revision.modified)
+    start_params, start = _when(event.start)
+    end_params, end = _when(event.end + timedelta(days=1) if event.all_day else event.end)
+    schedule = [_line("DTSTART" + start_params, start), _line("DTEND" + end_params, end),
+                f"DTSTAMP:{stamp}\r\n".encode(), _line("UID", f"{event.id}@{catalog.meta.host}"),
+                f"SEQUENCE:{revision.sequence}\r\n".encode()]
+    if event.recurring:
+        schedule.append(_rrule_line(rrule_text(event, catalog)))
+        if event.except_dates:
+            skipped = [_when(day) for day in _exdates(event)]
+            schedule.append(_line("EXDATE" + skipped[0][0], ",".join(value for _, value in skipped)))
+    site = catalog.site_of(event)
+    stamps = f"GEO:{site.lat};{site.lon}\r\nLAST-MODIFIED:{stamp}\r\n".encode()
+    status = b"STATUS:CANCELLED\r\n" if event.cancelled else b"STATUS:CONFIRMED\r\n"
+    if event.all_day:
+        status += b"TRANSP:TRANSPARENT\r\n"
+    return _SharedLines(b"".join(schedule), stamps, status)
+
+
+def _location_line(catalog: Catalog, event: Event, lang: str) -> bytes:
+    return _line("LOCATION", _text(location_text(catalog, event, lang)))
+
+
+def _categories_line(catalog: Catalog, event: Event, lang: str) -> bytes:
+    return _line("CATEGORIES", ",".join(_text(catalog.categories[c].name.get(lang))
+                                        for c in event.categories))
+
+
+def _vevent_bytes(event: Event, catalog: Catalog, lang: str, shared: _SharedLines,
+                  location: bytes, categories: bytes) -> bytes:
+    """A VEVENT from its lines: the shared ones, LOCATION and CATEGORIES given, the rest made."""
+    return b"".join((
+        b"BEGIN:VEVENT\r\n", _line("SUMMARY", _text(event.title.get(lang))), shared.schedule,
+        categories, _line("DESCRIPTION", _text(description_text(catalog, event, lang))),
+        shared.stamps, location, shared.status,
+        _line("URL", event_page_url(catalog, event, lang)), b"END:VEVENT\r\n"))
 
 
 def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) -> bytes:
@@ -269,34 +321,8 @@ def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) 
     to the byte (tests compare it with icalendar's for every event of several catalogs),
     so icalendar stays the reference and the parser every test reads back with.
     """
-    stamp = f"{revision.modified.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
-    start_params, start = _when(event.start)
-    end_params, end = _when(event.end + timedelta(days=1) if event.all_day else event.end)
-    site = catalog.site_of(event)
-    lines = ["BEGIN:VEVENT",
-             _line("SUMMARY", _text(event.title.get(lang))),
-             _line("DTSTART" + start_params, start),
-             _line("DTEND" + end_params, end),
-             f"DTSTAMP:{stamp}",
-             _line("UID", f"{event.id}@{catalog.meta.host}"),
-             f"SEQUENCE:{revision.sequence}"]
-    if event.recurring:
-        lines.append(_rrule_line(rrule_text(event, catalog)))
-        if event.except_dates:
-            params = _when(_exdates(event)[0])[0]
-            lines.append(_line("EXDATE" + params, ",".join(_when(d)[1] for d in _exdates(event))))
-    lines += [
-        _line("CATEGORIES", ",".join(_text(catalog.categories[c].name.get(lang)) for c in event.categories)),
-        _line("DESCRIPTION", _text(description_text(catalog, event, lang))),
-        f"GEO:{site.lat};{site.lon}",
-        f"LAST-MODIFIED:{stamp}",
-        _line("LOCATION", _text(location_text(catalog, event, lang))),
-        "STATUS:" + ("CANCELLED" if event.cancelled else "CONFIRMED"),
-    ]
-    if event.all_day:
-        lines.append("TRANSP:TRANSPARENT")
-    lines += [_line("URL", event_page_url(catalog, event, lang)), "END:VEVENT", ""]
-    return "\r\n".join(lines).encode("utf-8")
+    return _vevent_bytes(event, catalog, lang, _shared_lines(event, catalog, revision),
+                         _location_line(catalog, event, lang), _categories_line(catalog, event, lang))
 
 
 @lru_cache(maxsize=None)
@@ -348,7 +374,7 @@ _NAME_LINES = b"\r\nNAME:\r\nX-WR-CALNAME:\r\n"
 def _name_lines(name: str) -> bytes:
     """NAME and X-WR-CALNAME as serialized lines, as `calendar()` writes them."""
     text = _text(name)
-    return f"{_line('NAME', text)}\r\n{_line('X-WR-CALNAME', text)}\r\n".encode("utf-8")
+    return _line("NAME", text) + _line("X-WR-CALNAME", text)
 
 
 def _shell(catalog: Catalog, lang: str) -> tuple[bytes, bytes]:
@@ -358,34 +384,71 @@ def _shell(catalog: Catalog, lang: str) -> tuple[bytes, bytes]:
     return whole[:cut], whole[cut + len(_NAME_LINES) - 2:-len(END_CALENDAR)]
 
 
+class FeedPieces:
+    """Serialized pieces shared by every feed of one catalog and ledger.
+
+    An event sits in up to five feeds per language (all, area, site, category, its own);
+    most of its VEVENT is the same in both languages; events at one site share their
+    LOCATION, and a few sets of CATEGORIES serve all events; every feed shares the
+    calendar's header and VTIMEZONE. Kept here, building every feed costs one
+    fingerprint per event and one serialization per event and language.
+    """
+
+    def __init__(self, catalog: Catalog, ledger: Ledger):
+        self.catalog = catalog
+        self.ledger = ledger
+        self._revisions: dict[str, Revision] = {}
+        self._shared: dict[str, _SharedLines] = {}
+        self._locations: dict[tuple[str, str], bytes] = {}  # by site id and language
+        self._categories: dict[tuple[tuple[str, ...], str], bytes] = {}
+        self._vevents: dict[str, dict[str, bytes]] = {}  # by language, then event id
+        self._shells: dict[str, tuple[bytes, bytes]] = {}
+
+    def revision(self, event: Event) -> Revision:
+        # A ledger lookup fingerprints the event: once per catalog.
+        return self._revisions.get(event.id) or _kept(
+            self._revisions, event.id, lambda: self.ledger.revision_of(event, self.catalog))
+
+    def vevents(self, events, lang: str) -> list[bytes]:
+        """The serialized VEVENTs of `events` in `lang`."""
+        made = self._vevents.setdefault(lang, {})
+        return [made.get(event.id) or self._vevent(event, lang, made) for event in events]
+
+    def _vevent(self, event: Event, lang: str, made: dict[str, bytes]) -> bytes:
+        catalog = self.catalog
+        shared = _kept(self._shared, event.id,
+                       lambda: _shared_lines(event, catalog, self.revision(event)))
+        location = _kept(self._locations, (event.site, lang),
+                         lambda: _location_line(catalog, event, lang))
+        categories = _kept(self._categories, (event.categories, lang),
+                           lambda: _categories_line(catalog, event, lang))
+        made[event.id] = _vevent_bytes(event, catalog, lang, shared, location, categories)
+        return made[event.id]
+
+    def shell(self, lang: str) -> tuple[bytes, bytes]:
+        return _kept(self._shells, lang, lambda: _shell(self.catalog, lang))
+
+
+def _kept(store: dict, key, make):
+    """store[key], made and stored on first use."""
+    value = store.get(key)
+    if value is None:
+        value = store[key] = make()
+    return value
+
+
 def build_feed(catalog: Catalog, lang: str, selection: Selection, ledger: Ledger,
-               memo: dict | None = None) -> Feed:
+               pieces: FeedPieces | None = None) -> Feed:
     """Serialize one feed; the same catalog, ledger and language always give the same bytes.
 
-    The bytes are exactly `calendar(…).to_ical()`, assembled from pieces: an event sits
-    in up to five feeds per language (all, area, site, category, its own) and every feed
-    shares the calendar's header and VTIMEZONE, so with a shared `memo` (one per catalog
-    and ledger) building every feed costs one serialization per event.
+    The bytes are exactly `calendar(…).to_ical()`, assembled from pieces; pass the same
+    `pieces` (one per catalog and ledger) to share them between feeds.
     """
-    memo = {} if memo is None else memo
-    revisions = []
-    for event in selection.events:
-        key = ("revision", event.id)
-        if key not in memo:  # a ledger lookup fingerprints the event: once per catalog
-            memo[key] = ledger.revision_of(event, catalog)
-        revisions.append(memo[key])
-    parts = []
-    for event, revision in zip(selection.events, revisions):
-        key = ("vevent", event.id, lang)
-        if key not in memo:
-            memo[key] = vevent_bytes(event, catalog, lang, revision)
-        parts.append(memo[key])
-    if ("shell", lang) not in memo:
-        memo[("shell", lang)] = _shell(catalog, lang)
-    before, after = memo[("shell", lang)]
-    name = _name_lines(calendar_name(catalog, selection, lang))
-    body = before + name + after + b"".join(parts) + END_CALENDAR
-    last_modified = max((r.modified for r in revisions), default=EPOCH)
+    pieces = FeedPieces(catalog, ledger) if pieces is None else pieces
+    before, after = pieces.shell(lang)
+    body = b"".join([before, _name_lines(calendar_name(catalog, selection, lang)), after,
+                     *pieces.vevents(selection.events, lang), END_CALENDAR])
+    last_modified = max((pieces.revision(event).modified for event in selection.events), default=EPOCH)
     stem = "all" if selection.id is None else f"{selection.kind}-{selection.id}"
     filename = f"{stem}-en.ics" if lang == "en" else f"{stem}.ics"
     return Feed(body, last_modified, filename)
@@ -398,7 +461,7 @@ class FeedCache:
         self.catalog = catalog
         self.ledger = ledger
         self._feeds: dict[tuple[str, str, str | None], Feed] = {}
-        self._memo: dict = {}  # serialized pieces shared by all feeds (see build_feed)
+        self._pieces = FeedPieces(catalog, ledger)
 
     def get(self, lang: str, kind: str, id: str | None = None) -> Feed:
         """The feed for (lang, kind, id); KeyError for an unknown kind or id."""
@@ -407,6 +470,6 @@ class FeedCache:
         if feed is None:
             # Two threads may both build it once; the bytes are identical, so that is harmless.
             feed = build_feed(self.catalog, lang, select(self.catalog, kind, id), self.ledger,
-                              self._memo)
+                              self._pieces)
             self._feeds[key] = feed
         return feed

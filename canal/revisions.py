@@ -78,7 +78,42 @@ def _schedule(event: Event, catalog: Catalog) -> dict:
 
 
 def schedule_fingerprint(event: Event, catalog: Catalog) -> str:
-    return _digest(_schedule(event, catalog))
+    """`_digest(_schedule(event, catalog))`, with the JSON written directly: about 5 times faster.
+
+    Every feed asks the ledger for each event's revision, and the ledger must fingerprint
+    the event's schedule to see whether it changed since it was recorded: for a large
+    catalog, the generic path was a fifth of the time to build every feed. The text
+    hashed is the same to the character (tests compare it with `_schedule`'s JSON for
+    every event we have and for random ones), so recorded fingerprints stay valid.
+    """
+    site = catalog.site_of(event)
+    # json.dumps(sort_keys=True) order; ", " and ": " are its default separators.
+    text = (f'{{"address": {_json_text(site.address)}, "area": {_json_text(catalog.area_of(event).name)}, '
+            f'"end": {_json_when(event.end)}, '
+            f'"except": [{", ".join(_json_when(day) for day in event.except_dates)}], '
+            f'"lat": {float.__repr__(site.lat)}, "lon": {float.__repr__(site.lon)}, '
+            f'"repeat": {_json_string_or_null(event.repeat)}, "site": {_json_string(site.id)}, '
+            f'"site_name": {_json_text(site.name)}, "start": {_json_when(event.start)}, '
+            f'"status": {_json_string(event.status)}, "timezone": {_json_string(catalog.tz.key)}}}')
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# What json.dumps(…, ensure_ascii=False) writes a string with.
+_json_string = json.encoder.encode_basestring
+
+
+def _json_string_or_null(value: str | None) -> str:
+    return "null" if value is None else _json_string(value)
+
+
+def _json_text(value: Text | None) -> str:
+    if value is None:
+        return "null"
+    return f"[{_json_string(value.zh)}, {_json_string_or_null(value.en)}]"
+
+
+def _json_when(value: date | datetime) -> str:
+    return f'"{value.isoformat()}"'  # ASCII digits and signs: nothing to escape
 
 
 def fingerprints(event: Event, catalog: Catalog) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 
 from canal import ical, revisions
@@ -117,3 +118,47 @@ def test_deleted_event_keeps_its_entry_so_a_return_continues_the_sequence():
     without = parse(text[:text.index("[events.cancelled-fair]")])
     updated, _ = ledger.updated(without, LATER)
     assert "cancelled-fair" in updated.entries
+
+
+# Every catalog we ship or test with (hostile text included), but the ledgers and the broken one.
+FINGERPRINTED = [ROOT / "events.toml"] + sorted(
+    p for p in DATA.glob("*.toml") if not p.name.endswith(".revisions.toml") and p.name != "broken.toml")
+
+
+def reference_fingerprint(event, catalog) -> str:
+    """The schedule fingerprint the generic way: the form every ledger was written with."""
+    return revisions._digest(revisions._schedule(event, catalog))
+
+
+@pytest.mark.parametrize("path", FINGERPRINTED, ids=lambda p: p.name)
+def test_fast_schedule_fingerprint_equals_the_generic_one(path):
+    catalog = load(path)
+    for event in catalog.events.values():
+        assert revisions.schedule_fingerprint(event, catalog) == reference_fingerprint(event, catalog), event.id
+
+
+def test_fast_schedule_fingerprint_on_synthetic_events():
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import catalog_toml
+    catalog = parse(catalog_toml(300))
+    for event in catalog.events.values():
+        assert revisions.schedule_fingerprint(event, catalog) == reference_fingerprint(event, catalog), event.id
+
+
+@given(name=st.text(), address=st.one_of(st.none(), st.text()), english=st.one_of(st.none(), st.text()),
+       lat=st.floats(-90, 90), repeat=st.one_of(st.none(), st.text()), status=st.text(),
+       skipped=st.lists(st.dates(), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_fast_schedule_fingerprint_on_any_text(name, address, english, lat, repeat, status, skipped):
+    """Whatever characters names and rules hold, both ways write the same JSON."""
+    from dataclasses import replace
+    from canal.model import Catalog, Text
+    catalog = load(DATA / "minimal.toml")
+    event = next(e for e in catalog.events.values() if e.except_dates)
+    site = replace(catalog.site_of(event), name=Text(name, english), lat=lat,
+                   address=None if address is None else Text(address, english))
+    event = replace(event, repeat=repeat, status=status, except_dates=tuple(skipped))
+    changed = Catalog(catalog.meta, catalog.areas, catalog.categories,
+                      {**catalog.sites, site.id: site}, {**catalog.events, event.id: event})
+    assert revisions.schedule_fingerprint(event, changed) == reference_fingerprint(event, changed)
