@@ -1,4 +1,5 @@
 """gunicorn settings for `make serve`; every value can be overridden from the environment."""
+import gc
 import multiprocessing
 import os
 
@@ -13,3 +14,11 @@ accesslog = os.environ.get("CANAL_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
 timeout = 30
+
+
+def when_ready(server):
+    """Called in the master after the app is loaded and before any worker forks."""
+    # Everything loaded so far (the catalog, its indexes) lives as long as the process.
+    # Frozen, the collector in each worker neither walks it nor writes to the memory it
+    # sits on, so workers keep sharing those pages with the master instead of copying them.
+    gc.freeze()
