@@ -12,7 +12,7 @@ threads = int(os.environ.get("CANAL_THREADS", 2))
 preload_app = True
 accesslog = os.environ.get("CANAL_ACCESS_LOG", "-")
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
 timeout = 30
 
 

@@ -24,9 +24,8 @@ def _query(params: dict) -> str:
     return urlencode(params, quote_via=quote)
 
 
-def subscribe(base_url: str, feed_path: str, title: str) -> dict:
-    """Links to subscribe to the feed at `feed_path` (e.g. /feeds/all.ics) under base_url."""
-    https = base_url.rstrip("/") + feed_path
+def subscribe(https: str, title: str) -> dict:
+    """Links to subscribe to the feed at the URL `https` (e.g. https://…/feeds/all.ics)."""
     webcal = "webcal://" + https.split("://", 1)[1]
     return {
         "https": https,

@@ -44,13 +44,19 @@ def check(path: str | None) -> None:
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--base-url", default=None,
               help="Where the export will be served, e.g. https://cdn.example.org/canal/ "
-                   "(default: meta.base_url). Links are written for this address.")
+                   "(default: meta.base_url). Links are written for this address; feed UIDs "
+                   "and Atom ids keep meta.base_url's host.")
 @with_appcontext
 def freeze(outdir: str, base_url: str | None) -> None:
     """Export the whole site as static files into OUTDIR."""
-    from .export import freeze_site
+    from .export import ExportError, check_base_url, check_destination, freeze_site
 
     app = current_app._get_current_object()
+    try:  # before the progress bar, so a mistake is one line, not a broken bar
+        check_base_url(base_url or app.extensions["canal_catalog"].meta.base_url)
+        check_destination(Path(outdir).resolve())
+    except ExportError as err:
+        raise click.ClickException(str(err)) from None
     started = time.perf_counter()
     with click.progressbar(length=0, label="Exporting", show_pos=True,
                            item_show_func=lambda url: url or "") as bar:

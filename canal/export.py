@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
-from . import recurrence
+from . import ical, recurrence
 from .model import Catalog
 
 MARKER = ".canal-export"
@@ -71,7 +72,28 @@ def _kind(path: Path) -> str:
             ".geojson": "data"}.get(suffix, "assets")
 
 
-def _check_destination(outdir: Path) -> None:
+def check_base_url(base_url: str) -> str:
+    """The export's address with one trailing slash; ExportError unless it is http(s)://host…"""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ExportError(f"--base-url {base_url!r} is not a web address such as "
+                          "https://cdn.example.org/canal/ (scheme, host, optional path)")
+    return base_url.rstrip("/") + "/"
+
+
+def _serve_copy_at(app: Flask, base: str) -> Catalog:
+    """Make the app a copy of the site at `base`: every absolute link (canonical and
+    hreflang links, subscribe buttons, event URLs in feeds, JSON-LD, Atom, the API) points
+    there, while feed UIDs and Atom ids keep the original host (Meta.served_at)."""
+    catalog: Catalog = app.extensions["canal_catalog"]
+    if base.rstrip("/") != catalog.meta.base_url:
+        catalog = catalog.served_at(base)
+        app.extensions["canal_catalog"] = catalog
+        app.extensions["canal_feeds"] = ical.FeedCache(catalog, app.extensions["canal_feeds"].ledger)
+    return catalog
+
+
+def check_destination(outdir: Path) -> None:
     # Frozen-Flask deletes files it did not write; never do that to a folder we did not make.
     if outdir.exists() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
         raise ExportError(f"{outdir} is not empty and is not an earlier export; "
@@ -85,10 +107,10 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
     `progress(url, expected)` is called after each file; `expected` estimates the total
     (links found while rendering can add a few).
     """
-    catalog: Catalog = app.extensions["canal_catalog"]
     destination = Path(outdir).resolve()
-    _check_destination(destination)
-    base = (base_url or catalog.meta.base_url).rstrip("/") + "/"
+    check_destination(destination)
+    base = check_base_url(base_url or app.extensions["canal_catalog"].meta.base_url)
+    catalog = _serve_copy_at(app, base)
     app.config.update(
         FREEZER_DESTINATION=str(destination),
         FREEZER_BASE_URL=base,

@@ -5,7 +5,7 @@ Nothing here knows about files, HTTP or Flask. A `Catalog` is built once by
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date, datetime, timedelta, time
 from types import MappingProxyType
@@ -42,11 +42,19 @@ class Meta:
     timezone: ZoneInfo
     base_url: str
     bbox: tuple[float, float, float, float]  # min_lat, min_lon, max_lat, max_lon
+    # Set only for a copy served at another address (see served_at).
+    identity_host: str | None = None
 
     @property
     def host(self) -> str:
-        """The host part of base_url, used to make feed UIDs unique in the world."""
-        return self.base_url.split("://", 1)[-1].split("/", 1)[0]
+        """The host that makes feed UIDs and Atom ids unique in the world: base_url's,
+        or for a copy served elsewhere, the original's (ids never change)."""
+        return self.identity_host or self.base_url.split("://", 1)[-1].split("/", 1)[0]
+
+    def served_at(self, base_url: str) -> "Meta":
+        """This meta for a copy of the site at `base_url` (a static export on a CDN):
+        links point there, while event identities stay those of the original."""
+        return replace(self, base_url=base_url.rstrip("/"), identity_host=self.host)
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,10 @@ class Catalog:
     @property
     def tz(self) -> ZoneInfo:
         return self.meta.timezone
+
+    def served_at(self, base_url: str) -> "Catalog":
+        """The same content for a copy of the site at `base_url` (see Meta.served_at)."""
+        return replace(self, meta=self.meta.served_at(base_url))
 
     def site_of(self, event: Event) -> Site:
         return self.sites[event.site]

@@ -77,6 +77,7 @@ def test_every_internal_link_resolves_inside_the_export(export):
         page = Page(html.read_text(encoding="utf-8"))
         targets = page.links + [a[k] for t, a in page.elements for k in ("src", "href")
                                 if k in a and t in ("script", "link", "img")]
+        targets += [a["action"] for t, a in page.elements if t == "form" and a.get("action")]
         for target in targets:
             target = urldefrag(target)[0]
             parts = urlsplit(target)
@@ -135,3 +136,58 @@ def test_freeze_command_prints_a_summary(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert f"to {tmp_path / 'site'} for {BASE}" in result.output
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_absolute_links_point_at_the_export_but_event_identities_stay(export):
+    """--base-url is where this copy lives: links go there, UIDs and Atom ids never move."""
+    out, _, _, catalog = export
+    assert catalog.meta.base_url == BASE.rstrip("/")
+    import icalendar
+    feed = icalendar.Calendar.from_ical((out / "feeds" / "all.ics").read_bytes())
+    for vevent in feed.walk("VEVENT"):
+        assert str(vevent["UID"]).endswith("@canal.test")
+        assert str(vevent["URL"]).startswith(f"{BASE}events/")
+    atom = ET.fromstring((out / "en" / "feeds" / "events.atom").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = atom.findall("a:entry", ns)
+    assert entries and all(e.find("a:id", ns).text.startswith("tag:canal.test,") for e in entries)
+    assert all(e.find("a:link", ns).get("href").startswith(f"{BASE}en/events/") for e in entries)
+    api = json.loads((out / "api" / "events.json").read_text())
+    assert api["occurrences"] and all(item["url"].startswith(BASE) for item in api["occurrences"])
+    home = Page((out / "index.html").read_text())
+    webcal = [a["href"] for t, a in home.elements if t == "a" and "subscribe-webcal" in a.get("class", "")]
+    assert webcal == ["webcal://cdn.example.org/canal/feeds/all.ics"]
+
+
+def test_the_exported_calendar_links_its_months_instead_of_asking_a_server(export):
+    out, _, _, _ = export
+    page = Page((out / "calendar" / "index.html").read_text())
+    assert not [a for t, a in page.elements if t == "input" and a.get("name") == "month"]
+    months = [href for href in page.links if href.startswith(f"{PREFIX}calendar/20")]
+    assert f"{PREFIX}calendar/2026/12/" in months and f"{PREFIX}calendar/2027/12/" in months
+    assert all(file_for(out, href).is_file() for href in months)
+
+
+def freeze_command(*args: str):
+    from canal.cli import canal as canal_cli
+    from flask.cli import ScriptInfo
+    info = ScriptInfo(create_app=lambda: create_app(
+        {"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"), "CANAL_NOW": NOW}))
+    return CliRunner().invoke(canal_cli, ["freeze", *args], obj=info)
+
+
+def test_freeze_command_refuses_a_foreign_folder_in_one_line(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = freeze_command(str(tmp_path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "not empty" in result.output
+    assert result.output.startswith("Error: ")
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("address", ["example.org/sub", "ftp://example.org/", "https://", "https://x.org/?a=1"])
+def test_freeze_command_refuses_an_address_that_is_not_a_web_address(tmp_path, address):
+    result = freeze_command(str(tmp_path / "site"), "--base-url", address)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is not a web address" in result.output
+    assert not (tmp_path / "site").exists()

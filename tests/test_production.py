@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from canal import create_app
+from conftest import DATA, NOW
+from pages_html import Page
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -112,3 +116,34 @@ def test_pages_under_a_mount_point_are_cached_apart(client):
     plain = client.get("/sites/").get_data(as_text=True)
     mounted = client.get("/sites/", environ_overrides={"SCRIPT_NAME": "/canal"}).get_data(as_text=True)
     assert '"/canal/static/site.css"' in mounted and '"/canal/static/site.css"' not in plain
+
+
+@pytest.fixture
+def mounted(tmp_path):
+    """The site deployed under /canal: base_url says so, and the server passes SCRIPT_NAME."""
+    events = tmp_path / "events.toml"
+    events.write_text((DATA / "minimal.toml").read_text(encoding="utf-8").replace(
+        'base_url = "https://canal.test"', 'base_url = "https://canal.test/canal"'), encoding="utf-8")
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(events), "CANAL_NOW": NOW})
+    client = app.test_client()
+    return lambda url: client.get(url, environ_overrides={"SCRIPT_NAME": "/canal"})
+
+
+def test_a_site_under_a_prefix_links_within_it(mounted):
+    home = Page(mounted("/").get_data(as_text=True))
+    webcal = [a["href"] for t, a in home.elements if t == "a" and "subscribe-webcal" in a.get("class", "")]
+    assert webcal == ["webcal://canal.test/canal/feeds/all.ics"]  # the prefix once, not twice
+    agenda = Page(mounted("/en/events/?area=tongzhou").get_data(as_text=True))
+    assert [a["action"] for t, a in agenda.elements if t == "form" and "filters" in a.get("class", "")] \
+        == ["/canal/en/events/"]
+    bad = mounted("/events/?from=yesterday")
+    assert bad.status_code == 400
+    next_steps = bad.get_data(as_text=True).split('class="next-steps"', 1)[1]
+    assert Page(next_steps).links[0] == "/canal/events/"  # "start again without these settings"
+
+
+def test_the_plan_page_carries_every_validator(client):
+    response = client.get("/plan/")
+    assert response.status_code == 200
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    assert "max-age" in response.headers["Cache-Control"]

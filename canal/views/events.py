@@ -8,7 +8,7 @@ from flask import abort, current_app, render_template, request
 from .. import agenda, jsonld, recurrence, rules
 from ..model import Occurrence
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .language import catalog, current_lang, localized, now, page_path
 from .pages import bp
 
 NEXT_DATES = 12
@@ -16,7 +16,7 @@ NEXT_DATES = 12
 
 def _page_url(chosen: agenda.Filter, number: int) -> str:
     pairs = chosen.query() + ([("page", str(number))] if number > 1 else [])
-    return request.path + ("?" + urlencode(pairs) if pairs else "")
+    return page_path() + ("?" + urlencode(pairs) if pairs else "")
 
 
 @localized(bp, "/events/")
@@ -40,7 +40,7 @@ def events():
         by_day=agenda.by_day(page.items, first_day),
         previous_url=_page_url(chosen, page.previous) if page.previous else None,
         next_url=_page_url(chosen, page.next) if page.next else None,
-        clear_url=request.path,
+        clear_url=page_path(),
         today=moment.date(),
     )
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from .. import calendar_links, ical, revisions
 from ..model import Event
 from .http import conditional
-from .language import catalog, current_lang, localized
+from .language import canonical_url, catalog, current_lang, localized
 
 bp = Blueprint("feeds", __name__)
 
@@ -73,8 +73,8 @@ def event(id: str):
 
 @bp.app_template_global()
 def subscribe_links(feed_path: str, title: str) -> dict:
-    """webcal / https / Google / Outlook links for a feed path such as /feeds/all.ics."""
-    return calendar_links.subscribe(catalog().meta.base_url, feed_path, title)
+    """webcal / https / Google / Outlook links for a feed path from url_for."""
+    return calendar_links.subscribe(canonical_url(feed_path), title)
 
 
 @bp.app_template_global()

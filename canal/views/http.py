@@ -75,6 +75,16 @@ PAGE_MAX_AGE = 600
 KEPT_HEADERS = ("Access-Control-Allow-Origin",)
 
 
+def this_hour() -> datetime:
+    return now().replace(minute=0, second=0, microsecond=0)
+
+
+def page_last_modified(hour: datetime) -> datetime:
+    """Last-Modified of a page made from the content at `hour`: whichever changed last
+    (the content changes when the app restarts with a new file)."""
+    return max(hour, current_app.extensions["canal_loaded_at"])
+
+
 def cached_page(view):
     """Render a page once per URL and hour, then answer from memory with validators.
 
@@ -84,7 +94,7 @@ def cached_page(view):
     """
     @wraps(view)
     def wrapper(**kwargs):
-        hour = now().replace(minute=0, second=0, microsecond=0)
+        hour = this_hour()
         # The mount point is part of the page: links and assets are written under it.
         key = (request.script_root, request.path, request.query_string, hour)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())
@@ -101,7 +111,6 @@ def cached_page(view):
             cache.put(key, entry, len(body))
         body, etag, mimetype, kept, script_hashes = entry
         inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
-        loaded = current_app.extensions["canal_loaded_at"]
-        return conditional(body, mimetype, last_modified=max(hour, loaded), max_age=PAGE_MAX_AGE,
-                           etag=etag, headers=kept)
+        return conditional(body, mimetype, last_modified=page_last_modified(hour),
+                           max_age=PAGE_MAX_AGE, etag=etag, headers=kept)
     return wrapper

@@ -71,6 +71,23 @@ def switch_url(lang: str) -> str:
     return path + ("?" + query if query else "")
 
 
+def page_path() -> str:
+    """This page's path as the browser sees it: below the prefix the site is mounted at
+    (request.script_root: "" at a host's root, "/canal" in a sub-folder or an export)."""
+    return request.script_root + request.path
+
+
+def canonical_url(path: str) -> str:
+    """The URL at the site's own address (meta.base_url) of a path from url_for.
+
+    url_for puts the mount prefix in front of the path; base_url, the whole address of
+    the site, already ends with it, so it is taken off once here."""
+    root = request.script_root
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]
+    return catalog().meta.base_url + path
+
+
 def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_pull_lang)
     app.url_defaults(_push_lang)
@@ -88,6 +105,7 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "other_lang": "zh" if lang == "en" else "en",
             "switch_url": switch_url,
+            "page_path": page_path,
             "catalog": catalog(),
             "t": lambda text: text.get(lang) if text is not None else "",
             "when": lambda occurrence, form="full": words.when(occurrence, lang, form),

@@ -16,8 +16,8 @@ from ..agenda import BadParameter
 from ..safejson import json_for_script
 from ..model import Occurrence
 from ..plan_outputs import map_data, plan_calendar
-from .http import conditional
-from .language import catalog, current_lang, localized, now
+from .http import conditional, page_last_modified, this_hour
+from .language import canonical_url, catalog, current_lang, localized, now
 
 bp = Blueprint("plan", __name__)
 
@@ -107,9 +107,10 @@ def page():
         today=now().date(),
         plan_data=json_for_script(data),
         ics_path=ics_path,
-        subscribe=calendar_links.subscribe(catalog().meta.base_url, ics_path, _("My plan")),
+        subscribe=calendar_links.subscribe(canonical_url(ics_path), _("My plan")),
     )
-    return conditional(body.encode("utf-8"), "text/html", max_age=MAX_AGE)
+    return conditional(body.encode("utf-8"), "text/html", last_modified=page_last_modified(this_hour()),
+                       max_age=MAX_AGE)
 
 
 @localized(bp, "/plan.ics")
