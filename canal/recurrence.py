@@ -82,6 +82,11 @@ def parse_rule(text: str, start: date | datetime, tz: ZoneInfo) -> rrule:
         raise RuleError(f"FREQ={parts['FREQ']} is not one of {', '.join(sorted(FREQUENCIES))}")
     if "COUNT" in parts and "UNTIL" in parts:
         raise RuleError("give COUNT or UNTIL, not both")
+    weekdays = [day.strip() for day in parts.get("BYDAY", "").split(",") if day.strip()]
+    if any(day[0] in "+-0123456789" for day in weekdays) and parts["FREQ"] not in ("MONTHLY", "YEARLY"):
+        # RFC 5545 forbids it, and clients would silently repeat every week instead.
+        raise RuleError(f"BYDAY={parts['BYDAY']} numbers a weekday, which needs FREQ=MONTHLY or "
+                        f"FREQ=YEARLY (the 2nd Saturday of each month: FREQ=MONTHLY;BYDAY=2SA)")
     for name in ("COUNT", "INTERVAL"):
         # INTERVAL=0 would make expansion loop for ever; huge values break iCalendar.
         if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= MAX_RULE_NUMBER):

@@ -163,7 +163,9 @@ def describe(event: Event, lang: str = "zh") -> str:
     zh = lang != "en"
     text = _describe_zh(parts, start) if zh else _describe_en(parts, start)
     if "COUNT" in parts:
-        count = int(parts["COUNT"])
+        # COUNT counts the rule's dates before `except` takes any away (RFC 5545); visitors
+        # count the dates that happen. The loader checks that every except date is a rule date.
+        count = int(parts["COUNT"]) - len(set(event.except_dates))
         text += f"，共{count}次" if zh else f", {count} times"
     if "UNTIL" in parts:
         raw = parts["UNTIL"][:8]

@@ -21,7 +21,7 @@ def page_of(client, url) -> Page:
 def test_recurring_event_page_says_the_rule_and_next_dates(client):
     page = page_of(client, "/events/farm-food-festival/")
     assert "通武廊农旅美食嘉年华" in page.text
-    assert "每月第二个周六，共12次（2027年2月13日除外）" in page.text
+    assert "每月第二个周六，共11次（2027年2月13日除外）" in page.text  # COUNT=12, one skipped
     assert "2026年12月12日星期六 10:00–17:00" in page.text
     assert "2027年2月13日星期六 10:00" not in page.text
     assert "北京时间（UTC+8）" in page.text
@@ -31,7 +31,7 @@ def test_recurring_event_page_says_the_rule_and_next_dates(client):
 
 def test_english_event_page(client):
     page = page_of(client, "/en/events/farm-food-festival/")
-    assert "every month on the 2nd Saturday, 12 times (except 13 February 2027)" in page.text
+    assert "every month on the 2nd Saturday, 11 times (except 13 February 2027)" in page.text
     assert "Saturday, 9 January 2027 10:00–17:00" in page.text
     assert "Langfang, Hebei" in page.text and "Food" in page.text
     assert "/en/events/farm-food-festival.ics" in page.links

@@ -104,3 +104,12 @@ def test_multi_day_occurrence_lists_every_day_it_touches(catalog):
     lecture = occurrences(catalog, date(2026, 12, 31), date(2027, 1, 2), [catalog.events["night-lecture"]])[0]
     assert lecture.days() == [date(2026, 12, 31), date(2027, 1, 1)]
     assert lecture.key == "night-lecture@2026-12-31"
+
+
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;BYDAY=2SA", "FREQ=DAILY;BYDAY=-1FR", "FREQ=WEEKLY;BYDAY=SA,+1SU"])
+def test_a_numbered_weekday_needs_a_monthly_or_yearly_rule(catalog, rule):
+    """RFC 5545 forbids it; clients would repeat every week and the editor meant "2nd Saturday"."""
+    from canal.recurrence import RuleError, parse_rule
+    with pytest.raises(RuleError, match="needs FREQ=MONTHLY or FREQ=YEARLY"):
+        parse_rule(rule, date(2027, 1, 9), catalog.tz)
+    assert parse_rule("FREQ=MONTHLY;BYDAY=2SA", date(2027, 1, 9), catalog.tz)
