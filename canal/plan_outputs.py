@@ -39,7 +39,7 @@ def plan_calendar(catalog: Catalog, plan: Plan, lang: str, ledger: Ledger,
         stamps.append(revision.modified)
         vevents.append(ical.vevent_for(event, catalog, lang, revision, occurrence=visit))
     cal = ical.calendar(catalog, lang, vevents, name, description)
-    return cal.to_ical(), max(stamps)
+    return ical.serialize(cal), max(stamps)
 
 
 def map_data(catalog: Catalog, plan: Plan, lang: str, tiles: Tiles, labels: dict,
