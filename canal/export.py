@@ -94,6 +94,10 @@ def _serve_copy_at(app: Flask, base: str) -> Catalog:
 
 
 def check_destination(outdir: Path) -> None:
+    """ExportError unless `outdir` can become the export: new, empty, or an earlier export."""
+    nearest = next(path for path in (outdir, *outdir.parents) if path.exists())
+    if not nearest.is_dir():
+        raise ExportError(f"{nearest} is a file, not a folder; choose another place for the export")
     # Frozen-Flask deletes files it did not write; never do that to a folder we did not make.
     if outdir.exists() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
         raise ExportError(f"{outdir} is not empty and is not an earlier export; "
@@ -172,5 +176,8 @@ def _write_not_found_pages(app: Flask, destination: Path, base: str) -> None:
     """404.html (and en/404.html): what most static hosts show for a missing path."""
     client = app.test_client()
     for prefix in ("", "en/"):
-        response = client.get(f"/{prefix}__not_found__/", base_url=base)
+        # Its own app context, as for every page (see _Freezer): under `flask canal freeze`
+        # one is already pushed, and the two pages would share one `g` and one language.
+        with app.app_context():
+            response = client.get(f"/{prefix}__not_found__/", base_url=base)
         (destination / prefix / "404.html").write_bytes(response.get_data())

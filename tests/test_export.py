@@ -191,3 +191,19 @@ def test_freeze_command_refuses_an_address_that_is_not_a_web_address(tmp_path, a
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "is not a web address" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_freeze_command_writes_the_english_404_in_english(tmp_path):
+    # The command runs with an app context pushed: pages must not share its `g`.
+    result = freeze_command(str(tmp_path / "site"), "--base-url", BASE)
+    assert result.exit_code == 0, result.output
+    english = (tmp_path / "site" / "en" / "404.html").read_text()
+    assert "Page not found" in english and 'lang="en"' in english
+    assert "找不到页面" in (tmp_path / "site" / "404.html").read_text()
+
+
+def test_freeze_command_refuses_a_place_below_a_file(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = freeze_command(str(tmp_path / "afile" / "site"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is a file, not a folder" in result.output
