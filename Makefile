@@ -46,13 +46,13 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 translations: $(MO)
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/bin/python
 	@test -x $(BIN)/pybabel || $(BIN)/pip install --quiet -e .
-	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* --statistics
+	$(BIN)/pybabel compile -d translations -l $* --statistics
 	@test -f $@
 
 # Re-extract interface strings after changing templates or views.
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 
 # Browser tests use Debian's Chromium (Playwright is pointed at it; no browser download).
 browser:

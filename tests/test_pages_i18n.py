@@ -31,6 +31,16 @@ def test_every_message_is_translated():
     assert empty == []
 
 
+def test_a_plain_pybabel_compile_builds_the_chinese_catalog(tmp_path):
+    """Without a header Babel counts the whole catalog as fuzzy, and `pybabel compile`
+    (without --use-fuzzy) skips it: the Chinese site would silently show English."""
+    with PO.open("rb") as f:
+        assert not read_po(f, locale="zh").fuzzy
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-i", str(PO),
+                    "-o", str(tmp_path / "messages.mo"), "-l", "zh"], check=True, capture_output=True)
+    assert (tmp_path / "messages.mo").stat().st_size > 1000
+
+
 def test_catalog_is_up_to_date_with_the_code(tmp_path):
     """`make extract` would add nothing: extract to a temp .pot and compare msgids."""
     pot = tmp_path / "messages.pot"
