@@ -442,17 +442,63 @@ def _ids(doc: dict, section: str) -> set[str]:
     return set(value) if isinstance(value, dict) else set()
 
 
+# The parser's words for the mistakes editors make most, and what to do about them.
+_SYNTAX_HINTS = {
+    "Cannot declare": "this table is written twice{first}: give the copy its own id",
+    "Cannot overwrite a value": "this field is given twice in its table: keep one",
+    "Expected newline or end of document after a statement":
+        "the line goes on after its value: text needs \"quotes\", and dates are written "
+        "2027-04-17 (four-digit year, two-digit month and day)",
+    "Invalid date or datetime": "not a date: write 2027-04-17 or 2027-04-17T09:00:00",
+    "Invalid value": "not a value TOML can read: text needs \"quotes\", dates are written "
+                     "2027-04-17, lists [\"a\", \"b\"]",
+    "Unclosed inline table": "a { … } is not closed with } on the same line",
+    "Unclosed array": "a [ … ] list is not closed with ]",
+    "Illegal character": "an unexpected character: quoted text must end on the line it starts",
+}
+
+
+def _syntax_problem(filename: str, text: str, message: str) -> Problem:
+    """A TOML syntax error as the editor's other problems read: line, table.id.field, and
+    what to do. The parser stops at the first one, so the message says the rest waits."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    line, column = (int(where.group(1)), int(where.group(2))) if where else (1, None)
+    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    lines = text.splitlines()
+    if detail.startswith("Unclosed") and column == 1 and line > 1:
+        # Noticed at the start of the next line; the mistake is at the end of the one before.
+        line -= 1
+        while line > 1 and not lines[line - 1].strip():
+            line -= 1
+        column = None
+    table: tuple[str, ...] = ()
+    first = ""
+    for number in range(min(line, len(lines)), 0, -1):
+        header = _HEADER.match(lines[number - 1])
+        if header:
+            table = _split_dotted(header.group(1))
+            break
+    key = _KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if detail.startswith("Cannot declare"):
+        earlier = [n for n, text_line in enumerate(lines[:line - 1], start=1)
+                   if (h := _HEADER.match(text_line)) and _split_dotted(h.group(1)) == table]
+        first = f" (first at line {earlier[0]})" if earlier else ""
+    elif key:
+        table += _split_dotted(key.group(1))
+    hint = next((advice.replace("{first}", first) for start, advice in _SYNTAX_HINTS.items()
+                 if detail.startswith(start)), None)
+    said = f"{hint} (TOML: {detail})" if hint else f"TOML syntax error: {detail}"
+    return Problem(filename, line, ".".join(table),
+                   f"{said}; the rest of the file is checked once this is fixed", column)
+
+
 def parse(text: str, filename: str = "events.toml") -> Catalog:
     """Build a Catalog from TOML text, or raise LoadError listing every problem."""
     reader = _Reader(filename, text)
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as err:
-        message = str(err)
-        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line, column = (int(where.group(1)), int(where.group(2))) if where else (1, None)
-        detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise LoadError([Problem(filename, line, "", f"TOML syntax error: {detail}", column)]) from None
+        raise LoadError([_syntax_problem(filename, text, str(err))]) from None
 
     for section in doc:
         if section not in SECTIONS:

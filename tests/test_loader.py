@@ -71,15 +71,34 @@ def test_every_problem_in_a_broken_file_is_reported_at_once_with_its_line():
     ]
 
 
-def test_toml_syntax_error_names_line_and_column():
+LATER = "; the rest of the file is checked once this is fixed"
+
+
+def test_toml_syntax_error_names_line_column_table_and_field():
     assert problems_of(VALID_HEAD + '\n[events.x]\ntitle = { zh = "未闭合 }\n') == [
-        "events.toml:22:22: TOML syntax error: Illegal character '\\n'",
+        "events.toml:22:22: events.x.title: an unexpected character: quoted text must end on the "
+        "line it starts (TOML: Illegal character '\\n')" + LATER,
     ]
 
 
-def test_duplicate_id_is_a_syntax_error_on_its_line():
+def test_duplicate_id_is_a_syntax_error_that_points_at_the_first_one():
     text = VALID_HEAD + '\n[sites.wharf]\nname = { zh = "again" }\n'
-    assert problems_of(text) == ["events.toml:21:13: TOML syntax error: Cannot declare ('sites', 'wharf') twice"]
+    assert problems_of(text) == [
+        "events.toml:21:13: sites.wharf: this table is written twice (first at line 12): give the "
+        "copy its own id (TOML: Cannot declare ('sites', 'wharf') twice)" + LATER]
+
+
+@pytest.mark.parametrize("mistake, line, expected", [
+    ("start = 2027-4-19", 22, "events.x.start: the line goes on after its value: text needs \"quotes\", "
+                          "and dates are written 2027-04-17"),
+    ("start = 2027-04-19\nstart = 2027-04-20", 23, "events.x.start: this field is given twice in its table"),
+    ('title = { zh = "开"\nsite = "wharf"', 22, "events.x.title: a { … } is not closed with } on the same line"),
+    ("start = tomorrow", 22, "events.x.start: not a value TOML can read: text needs \"quotes\""),
+])
+def test_common_syntax_mistakes_are_explained(mistake, line, expected):
+    [problem] = problems_of(VALID_HEAD + f"\n[events.x]\n{mistake}\n")
+    assert expected in problem and problem.startswith(f"events.toml:{line}:")
+    assert problem.endswith(LATER)
 
 
 def test_unknown_time_zone_and_missing_base_url():
