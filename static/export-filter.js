@@ -6,7 +6,9 @@
   var params = new URLSearchParams(window.location.search);
   var list = function (name) { return params.getAll(name).filter(function (v) { return v !== ""; }); };
   var areas = list("area"), sites = list("site"), categories = list("category");
-  var from = params.get("from") || "", to = params.get("to") || "";
+  // The server answers a malformed date with a 400 page; here it is left out instead.
+  var isDay = function (value) { return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : ""; };
+  var from = isDay(params.get("from") || ""), to = isDay(params.get("to") || "");
   var q = (params.get("q") || "").trim().toLowerCase();
   var form = document.querySelector("form.filters");
 
@@ -52,8 +54,23 @@
       var heading = ul.previousElementSibling;
       if (heading && heading.classList.contains("day-heading")) { heading.hidden = empty; }
     });
+    // Say what the server would: the heading, the count, nothing found, a way back.
+    var heading = document.getElementById("results-heading");
+    if (heading && heading.dataset.filtered) { heading.textContent = heading.dataset.filtered; }
     var count = document.querySelector(".results .count");
-    if (count) { count.textContent = String(shown) + " / " + count.textContent; }
+    if (count && count.dataset.filtered) {
+      count.textContent = count.dataset.filtered.replace("{num}", String(shown));
+      count.hidden = shown === 0;
+    }
+    var none = document.getElementById("no-match");
+    if (none) { none.hidden = shown > 0; }
+    var clear = document.querySelector("form.filters .clear-filters");
+    if (clear) { clear.hidden = false; }
+    var box = document.querySelector("details.filters-box");
+    if (box) { box.open = true; }
+    // The other language's agenda gets the same filters.
+    var other = document.querySelector("a.lang-switch");
+    if (other) { other.href = other.href.split("?")[0] + window.location.search; }
     document.documentElement.dataset.filtered = String(shown);
   });
 }());

@@ -1,7 +1,11 @@
 """`flask canal freeze`: the whole site as files that work on any static host."""
 from __future__ import annotations
 
+import functools
 import json
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -207,3 +211,55 @@ def test_freeze_command_refuses_a_place_below_a_file(tmp_path):
     result = freeze_command(str(tmp_path / "afile" / "site"))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "is a file, not a folder" in result.output
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def export_site(export):
+    """The export on a plain static file server, under /canal/ as on the CDN."""
+    out = export[0]
+    root = out.parent / "webroot"
+    root.mkdir(exist_ok=True)
+    if not (root / "canal").exists():
+        (root / "canal").symlink_to(out, target_is_directory=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietFiles, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/canal/"
+    server.shutdown()
+
+
+def live_total(client, query: str) -> int:
+    """How many dates the live site finds for the same filters."""
+    count = Page(client.get(f"/events/?{query}").get_data(as_text=True))
+    return int(re.search(r"共 (\d+) 个日期", count.text).group(1))
+
+
+def test_the_exported_agenda_filters_in_the_browser_as_the_server_would(page, export_site, client):
+    page.goto(export_site + "events/?area=langfang&from=2026-12-01")
+    shown = page.locator("li.occurrence:visible").count()
+    assert shown == live_total(client, "area=langfang&from=2026-12-01") > 0
+    assert page.locator("#results-heading").inner_text() == "符合条件的活动"
+    total = page.locator("li.occurrence").count()
+    assert page.locator(".results .count").inner_text() == f"{shown} 个日期（共 {total} 个）"
+    assert page.locator("details.filters-box").get_attribute("open") is not None
+    assert page.locator("form.filters .clear-filters").is_visible()
+    assert page.locator("#no-match").is_hidden()
+    assert page.locator("a.lang-switch").get_attribute("href").endswith("/canal/en/events/?area=langfang&from=2026-12-01")
+
+
+def test_the_exported_agenda_says_when_nothing_matches(page, export_site):
+    page.goto(export_site + "en/events/?q=zzzz-nothing")
+    assert page.locator("li.occurrence:visible").count() == 0
+    assert page.locator("#no-match").is_visible()
+    assert "No events match these filters." in page.locator("#no-match").inner_text()
+    assert page.locator(".results .count").is_hidden()
+    assert page.locator("#results-heading").inner_text() == "Matching events"
+
+
+def test_the_exported_agenda_ignores_a_malformed_date(page, export_site):
+    page.goto(export_site + "events/?from=tomorrow")
+    assert page.locator("li.occurrence:visible").count() == page.locator("li.occurrence").count() > 0
