@@ -89,3 +89,14 @@ def test_a_break_after_an_escaped_backslash_keeps_the_next_escape_whole():
     assert first.endswith(b"x\\\\") and second.startswith(b"\\, bring")
     # icalendar 7.3.2 breaks between the two backslashes instead (icalendar#1501's symptom).
     assert reference("SUMMARY:" + value).split("\r\n ")[0].endswith("x\\")
+
+
+def test_a_backslash_and_capital_n_in_content_stay_two_characters():
+    """Content is plain text: icalendar's vText reads a literal backslash-N as a line break."""
+    import icalendar
+    text = (ROOT / "tests" / "data" / "minimal.toml").read_text(encoding="utf-8")
+    catalog = parse(text.replace('title = { zh = "运河夜话" }', 'title = { zh = "C:\\\\Notes 和 \\\\N 字样" }'))
+    body = ical.build_feed(catalog, "zh", ical.select(catalog, "events", "night-lecture"), Ledger()).body
+    assert b"SUMMARY:C:\\\\Notes \xe5\x92\x8c \\\\N" in body
+    [vevent] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "C:\\Notes 和 \\N 字样"
