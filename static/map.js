@@ -206,15 +206,62 @@
 
   function labelControls(map, labels) {
     L.control.zoom({ position: "topleft", zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
-    // On a phone the search box would cover an open popup: map.css hides it meanwhile.
-    map.on("popupclose", function () { map.getContainer().classList.remove("has-popup"); });
+    // On a phone the controls would cover an open popup (and its close button): map.css
+    // hides them meanwhile.
+    var opener = null;  // the marker a keyboard user opened the popup from
+    map.on("popupclose", function () {
+      map.getContainer().classList.remove("has-popup");
+      if (opener && document.activeElement && map.getContainer().contains(document.activeElement)) opener.focus();
+      opener = null;
+    });
     map.on("popupopen", function (event) {
       map.getContainer().classList.add("has-popup");
-      var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      var box = event.popup.getElement();
+      var close = box && box.querySelector(".leaflet-popup-close-button");
       if (close) {
         close.setAttribute("aria-label", labels.close);
         close.title = labels.close;
       }
+      // Opened from the keyboard: take focus into the popup rather than leave it on the
+      // marker, with every other marker between it and the popup's links.
+      var from = document.activeElement;
+      if (box && from && from.classList.contains("leaflet-marker-icon") && from.matches(":focus-visible")) {
+        opener = from;
+        var first = box.querySelector(".leaflet-popup-content a[href], .leaflet-popup-content button");
+        (first || close || box).focus();
+      }
+    });
+    // Escape closes what is open over the map, as in any dialog.
+    map.getContainer().addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
+      map.closePopup();
+      event.stopPropagation();
+    });
+  }
+
+  // Leaflet's layer panel opens as soon as its button gets focus, hiding that button (so
+  // focus falls to the page), and cannot be closed by keyboard. Here it opens on Enter or
+  // Space with focus on its first choice, and closes with Escape or when focus leaves it.
+  function keyboardLayers(layers) {
+    var box = layers.getContainer();
+    var toggle = box.querySelector(".leaflet-control-layers-toggle");
+    if (!toggle) return;
+    L.DomEvent.off(toggle, "focus", layers.expand, layers);
+    toggle.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      layers.expand();
+      var first = box.querySelector("input");
+      if (first) first.focus();
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !box.classList.contains("leaflet-control-layers-expanded")) return;
+      event.stopPropagation();
+      layers.collapse();
+      toggle.focus();
+    });
+    box.addEventListener("focusout", function (event) {
+      if (!box.contains(event.relatedTarget)) layers.collapse();
     });
   }
 
@@ -264,6 +311,7 @@
       toggle.title = labels.layers;
       toggle.setAttribute("aria-label", labels.layers);
     }
+    keyboardLayers(layers);
 
     function reveal(site) {
       if (!shown(site)) {

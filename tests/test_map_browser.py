@@ -100,6 +100,59 @@ def test_markers_and_controls_work_by_keyboard_with_names_in_the_page_language(p
     assert watch.errors == []
 
 
+def test_a_popup_opened_by_keyboard_takes_focus_and_escape_gives_it_back(page, live_server):
+    watch = open_map(page, live_server + "/en/")
+    show_marker(page, "canal-museum")
+    marker = page.get_by_role("button", name="Grand Canal Museum of Beijing, Museum, Tongzhou, Beijing")
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content").wait_for()
+    # The popup's first link is next, not every other marker on the map.
+    assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+    page.keyboard.press("Escape")
+    page.locator(".leaflet-popup").wait_for(state="detached")
+    assert page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')")
+    assert watch.errors == []
+
+
+def test_the_layer_panel_opens_and_closes_by_keyboard(page, live_server):
+    open_map(page, live_server + "/en/")
+    toggle = page.get_by_role("button", name="Choose what the map shows", exact=True)
+    toggle.focus()
+    panel = page.locator(".leaflet-control-layers")
+    assert "leaflet-control-layers-expanded" not in panel.get_attribute("class")  # focus alone
+    page.keyboard.press("Enter")
+    assert "leaflet-control-layers-expanded" in panel.get_attribute("class")
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    page.keyboard.press("Escape")
+    assert "leaflet-control-layers-expanded" not in panel.get_attribute("class")
+    assert page.evaluate("document.activeElement.classList.contains('leaflet-control-layers-toggle')")
+
+
+def test_on_a_phone_an_open_popup_can_be_closed_with_its_button(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
+               else route.fulfill(status=204))
+    open_map(page, live_server + "/")
+    page.get_by_label("搜索地点").fill("xianghe central")
+    page.locator(".canal-search__result").first.tap()
+    close = page.locator(".leaflet-popup-close-button")
+    close.wait_for()
+    page.evaluate("""() => new Promise(done => {  // the popup pans into view first
+        const map = window.canalMaps.map_home.map;
+        if (map._panAnim && map._panAnim._inProgress) map.once("moveend", done); else done();
+    })""")
+    # Nothing of the map's own controls lies over the close button.
+    box = close.bounding_box()
+    assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-popup-close-button')",
+                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    close.tap()
+    page.locator(".leaflet-popup").wait_for(state="detached")
+    context.close()
+
+
 def test_skip_link_jumps_past_the_map(page, live_server):
     open_map(page, live_server + "/")
     skip = page.get_by_role("link", name="跳过地图")
