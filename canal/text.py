@@ -13,6 +13,16 @@ from .model import Occurrence
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 
 
+# Chinese text takes full-width marks with no space after them; English, ASCII and a space.
+PUNCTUATION = {"zh": {"colon": "：", "comma": "，", "semicolon": "；"},
+               "en": {"colon": ": ", "comma": ", ", "semicolon": "; "}}
+
+
+def punctuation(lang: str) -> dict[str, str]:
+    """The colon, comma and semicolon that join phrases in `lang`."""
+    return PUNCTUATION["en" if lang == "en" else "zh"]
+
+
 def locale_of(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["zh"])
 

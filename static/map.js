@@ -40,10 +40,20 @@
     return parts.join(", ");
   }
 
+  // Sites carry their name in the other language too: mark it, so a screen reader says it
+  // with the right voice.
+  var OTHER_LANG = document.documentElement.lang === "en" ? "zh-Hans" : "en";
+
+  function altName(site, className) {
+    var span = el("span", className, site.altName);
+    span.lang = OTHER_LANG;
+    return span;
+  }
+
   function tooltipContent(site, labels) {
     var box = el("div", "canal-tooltip");
     box.appendChild(el("strong", null, site.name));
-    if (site.altName && site.altName !== site.name) box.appendChild(el("span", "canal-tooltip__alt", site.altName));
+    if (site.altName && site.altName !== site.name) box.appendChild(altName(site, "canal-tooltip__alt"));
     if (site.approximate) box.appendChild(el("span", "canal-tooltip__approx", labels.approximate));
     return box;
   }
@@ -64,7 +74,12 @@
           when.setAttribute("datetime", occ.date);
           item.appendChild(when);
           if (occ.cancelled) item.appendChild(el("strong", "canal-popup__cancelled", labels.cancelled));
-          else if (occ.plan) item.appendChild(link(occ.plan, "+ " + labels.addToPlan, "canal-popup__plan add-to-plan"));
+          else if (occ.plan) {
+            var add = link(occ.plan, "+ " + labels.addToPlan, "canal-popup__plan add-to-plan");
+            // Three "+ Add to plan" links in one popup need names that tell them apart.
+            add.setAttribute("aria-label", labels.addToPlan + labels.colon + occ.title + labels.comma + occ.when);
+            item.appendChild(add);
+          }
           list.appendChild(item);
         });
         box.appendChild(list);
@@ -155,7 +170,7 @@
             var item = el("li");
             var button = el("button", "canal-search__result", site.name);
             button.type = "button";
-            if (site.altName && site.altName !== site.name) button.appendChild(el("span", "canal-search__alt", site.altName));
+            if (site.altName && site.altName !== site.name) button.appendChild(altName(site, "canal-search__alt"));
             button.addEventListener("click", function () { reveal(site); });
             item.appendChild(button);
             results.appendChild(item);

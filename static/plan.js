@@ -145,11 +145,11 @@
       var numbers = place.stops.map(function (s) { return s.number; });
       var happens = place.stops.some(function (s) { return s.happens; });
       var names = place.stops.map(function (s) {
-        return data.labels.stop.replace("{number}", String(s.number)) + ": " + s.title;
+        return data.labels.stop.replace("{number}", String(s.number)) + data.labels.colon + s.title;
       });
       var marker = L.marker([place.lat, place.lon], {
-        icon: numberIcon(numbers, happens), alt: names.join("; ") + " (" + place.stops[0].site + ")",
-        keyboard: true, title: names.join("; ")
+        icon: numberIcon(numbers, happens), alt: names.join(data.labels.semicolon) + " (" + place.stops[0].site + ")",
+        keyboard: true, title: names.join(data.labels.semicolon)
       }).addTo(map);
       marker.bindPopup(function () {
         var box = el("div", "plan-popup");

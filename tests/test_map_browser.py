@@ -173,6 +173,8 @@ def test_search_finds_sites_by_chinese_or_english_name(page, live_server):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert popup.locator(".canal-popup__name").inner_text() == "北运河香河段中心码头"
+    # The English name under the Chinese one is marked as English, for screen readers.
+    assert result.first.locator(".canal-search__alt").get_attribute("lang") == "en"
     search.fill("漕运")
     assert page.locator(".canal-search__result").inner_text().startswith("漕运码头")
     search.fill("no such place")

@@ -40,6 +40,8 @@ def test_english_event_page(client):
 def test_cancelled_event_has_a_banner(client):
     page = page_of(client, "/en/events/cancelled-fair/")
     assert "Cancelled: this event will not take place." in page.text
+    # Chinese takes its own full-width colon, with no space after it.
+    assert "已取消：这个活动不再举行。" in page_of(client, "/events/cancelled-fair/").text
     [item] = page.jsonld
     assert item[0]["eventStatus"] == "https://schema.org/EventCancelled"
 
@@ -174,3 +176,9 @@ def test_event_page_holds_every_upcoming_date(data_path):
     page = app.test_client().get("/en/events/city-reach-cruise/").get_data(as_text=True)
     assert "more dates</summary>" in page
     assert page.count("<li><time datetime=") > 12
+
+
+def test_without_javascript_the_event_map_says_only_what_is_true(client):
+    html = client.get("/en/events/farm-food-festival/").get_data(as_text=True)
+    assert "The map needs JavaScript." in html and "listed by area" not in html
+    assert "Every site is listed by area on this page." in client.get("/en/").get_data(as_text=True)

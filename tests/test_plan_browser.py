@@ -2,6 +2,8 @@
 see the conflict and the map of stops, download the plan's calendar file."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import icalendar
@@ -72,7 +74,7 @@ def test_the_saved_plan_comes_back_and_removing_empties_it(watched, plan_site):
     assert page.locator(".plan-nav").get_attribute("href") == f"/plan/?o={SHOW}"
     page.goto(plan_site + "/plan/")  # a bare address opens the saved plan
     page.wait_for_url(f"{plan_site}/plan/?o={SHOW}")
-    page.get_by_role("link", name="移除: 中幡表演").click()
+    page.get_by_role("link", name="移除：中幡表演").click()
     page.wait_for_url(f"{plan_site}/plan/?o=")
     assert page.get_by_text("你的行程还是空的。").is_visible()
     page.goto(plan_site + "/plan/")
@@ -97,7 +99,8 @@ def test_add_from_the_map_popup(watched, plan_site):
         const h = window.canalMaps.map_home;
         h.cluster.zoomToShowLayer(h.markers['canal-museum'], () => { h.markers['canal-museum'].openPopup(); done(); });
     })""")
-    page.locator(".canal-popup").get_by_role("link", name="+ Add to plan").first.click()
+    # Each "+ Add to plan" link is named for its event and date, not just "+ Add to plan".
+    page.locator(".canal-popup").get_by_role("link", name=re.compile(r"^Add to plan: Museum talk, .*12")).first.click()
     page.wait_for_url(f"{plan_site}/en/plan/?o=museum-talk@2026-12-12")
     assert page.locator(".plan-title").inner_text() == "Museum talk"
 

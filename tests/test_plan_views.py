@@ -246,8 +246,8 @@ def test_add_to_plan_on_every_occurrence_listing(plan_client):
     event = links_labelled(read(plan_client, "/en/events/farm-food-festival/"), "Add to plan: ")
     assert event["Add to plan: Tongwulang Farm-Tourism Food Carnival, Saturday, 9 January 2027"] == \
         "/en/plan/?add=farm-food-festival@2027-01-09"
-    home = links_labelled(read(plan_client, "/"), "加入行程: ")
-    assert home["加入行程: 中幡表演, 2026年12月12日星期六"] == f"/plan/?add={SHOW}"
+    home = links_labelled(read(plan_client, "/"), "加入行程：")
+    assert home["加入行程：中幡表演，2026年12月12日星期六"] == f"/plan/?add={SHOW}"
     site = links_labelled(read(plan_client, "/en/sites/canal-museum/"), "Add to plan: ")
     assert site["Add to plan: Museum talk, Saturday, 12 December 2026"] == f"/en/plan/?add={TALK}"
 

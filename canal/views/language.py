@@ -106,6 +106,8 @@ def init_app(app: Flask) -> None:
             "other_lang": "zh" if lang == "en" else "en",
             "switch_url": switch_url,
             "page_path": page_path,
+            "colon": words.punctuation(lang)["colon"],
+            "comma": words.punctuation(lang)["comma"],
             "catalog": catalog(),
             "t": lambda text: text.get(lang) if text is not None else "",
             "when": lambda occurrence, form="full": words.when(occurrence, lang, form),

@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
 from .. import links, maps
+from ..text import punctuation
 from .language import catalog, current_lang, now
 from .security import allow_inline_script
 
@@ -42,6 +43,7 @@ def map_labels() -> dict[str, str]:
         "sitePage": _("About this site and all its events"),
         "feed": _("Subscribe to this site's events (calendar feed)"),
         "close": _("Close"),
+        **punctuation(current_lang()),
     }
 
 

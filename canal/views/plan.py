@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from .. import calendar_links, plan as trip
 from ..agenda import BadParameter
 from ..safejson import json_for_script
+from ..text import punctuation
 from ..model import Occurrence
 from ..plan_outputs import map_data, plan_calendar
 from .http import conditional, page_last_modified, this_hour
@@ -81,7 +82,7 @@ def plan_url(keys: list[str]) -> str:
 
 def _map_labels() -> dict[str, str]:
     return {"stop": _("Stop %(number)s", number="{number}"), "close": _("Close"),
-            "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")}
+            "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), **punctuation(current_lang())}
 
 
 @localized(bp, "/plan/")
