@@ -138,16 +138,25 @@ def parse_page(args: Mapping[str, Sequence[str]]) -> int:
     return int(value)
 
 
-def _matches_text(event: Event, needle: str) -> bool:
-    texts = [event.title.zh, event.title.en or ""]
+def search_text(catalog: Catalog, event: Event) -> str:
+    """What `q` is looked for in, casefolded: the event's title and description and its
+    site's name, in both languages (a visitor may search "xianghe wharf" on the Chinese
+    page). One line each, so no word is found across two of them."""
+    site = catalog.site_of(event)
+    texts = [event.title.zh, event.title.en, site.name.zh, site.name.en]
     if event.description:
-        texts += [event.description.zh, event.description.en or ""]
-    return any(needle in t.casefold() for t in texts)
+        texts += [event.description.zh, event.description.en]
+    return "\n".join(text for text in texts if text).casefold()
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a query: every one must be found (in any order, anywhere)."""
+    return q.casefold().split()
 
 
 def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
     """Events passing every filter; within one parameter, any listed value matches."""
-    needle = chosen.q.casefold()
+    terms = search_terms(chosen.q)
     found = []
     for event in catalog.events.values():
         if chosen.areas and catalog.sites[event.site].area not in chosen.areas:
@@ -156,7 +165,7 @@ def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
             continue
         if chosen.categories and not set(chosen.categories) & set(event.categories):
             continue
-        if needle and not _matches_text(event, needle):
+        if terms and not all(term in search_text(catalog, event) for term in terms):
             continue
         found.append(event)
     return found

@@ -9,7 +9,8 @@
   // The server answers a malformed date with a 400 page; here it is left out instead.
   var isDay = function (value) { return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : ""; };
   var from = isDay(params.get("from") || ""), to = isDay(params.get("to") || "");
-  var q = (params.get("q") || "").trim().toLowerCase();
+  // As the server: every word of the query, anywhere in the title, description or place.
+  var terms = (params.get("q") || "").toLowerCase().split(/\s+/).filter(Boolean);
   var form = document.querySelector("form.filters");
 
   function check(name, values) {
@@ -30,7 +31,7 @@
     if (categories.length && !d.categories.split(" ").some(function (c) { return categories.indexOf(c) >= 0; })) { return false; }
     if (from && d.last < from) { return false; }
     if (to && d.first > to) { return false; }
-    if (q && d.text.indexOf(q) < 0) { return false; }
+    if (!terms.every(function (term) { return d.text.indexOf(term) >= 0; })) { return false; }
     return true;
   }
 
@@ -41,7 +42,7 @@
       form.querySelector("[name='to']").value = to;
       form.querySelector("[name='q']").value = params.get("q") || "";
     }
-    if (!(areas.length || sites.length || categories.length || from || to || q)) { return; }
+    if (!(areas.length || sites.length || categories.length || from || to || terms.length)) { return; }
     var shown = 0;
     document.querySelectorAll("li.occurrence[data-first]").forEach(function (item) {
       var keep = matches(item);

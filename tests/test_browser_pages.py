@@ -52,7 +52,7 @@ def test_filter_the_agenda(watched, live_server):
     page.wait_for_url("**/en/events/?area=tongzhou&category=festival*")
     titles = page.locator(".results .occurrence .title").all_inner_texts()
     assert titles == ["运河夜话", "Grand Canal Kaicao Festival"]
-    page.get_by_label("Search titles and descriptions").fill("no such thing")
+    page.get_by_label("Search titles, descriptions and places").fill("no such thing")
     page.get_by_role("button", name="Show events").click()
     assert page.get_by_text("No events match these filters.").is_visible()
     page.get_by_role("link", name="Clear filters").click()

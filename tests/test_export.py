@@ -263,3 +263,8 @@ def test_the_exported_agenda_says_when_nothing_matches(page, export_site):
 def test_the_exported_agenda_ignores_a_malformed_date(page, export_site):
     page.goto(export_site + "events/?from=tomorrow")
     assert page.locator("li.occurrence:visible").count() == page.locator("li.occurrence").count() > 0
+
+
+def test_the_exported_agenda_searches_every_word_as_the_server_does(page, export_site, client):
+    page.goto(export_site + "en/events/?q=wharf+XIANGHE")
+    assert page.locator("li.occurrence:visible").count() == live_total(client, "q=wharf+XIANGHE") > 0

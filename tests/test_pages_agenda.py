@@ -35,6 +35,10 @@ def api_ids(client, query) -> list[str]:
     ("q=CARNIVAL", {"farm-food-festival"}),  # English title, any case
     ("q=carnival&from=2027-05-01&to=2027-05-31", {"farm-food-festival"}),
     ("q=carnival&area=tongzhou", set()),
+    ("q=xianghe+wharf", {"farm-food-festival", "boat-trip"}),  # every word, also in the place
+    ("q=boat++XIANGHE", {"boat-trip"}),  # words in any order and case, apart in the text
+    ("q=夜话+博物馆", {"night-lecture"}),  # title and site name, in Chinese
+    ("q=boat+museum", set()),  # every word must be found
     ("area=&category=&q=", {"farm-food-festival", "kaicao-festival", "boat-trip",
                             "night-lecture", "cancelled-fair"}),  # the form's "any"
 ])

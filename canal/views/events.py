@@ -14,6 +14,12 @@ from .pages import bp
 NEXT_DATES = 12
 
 
+@bp.app_template_global()
+def search_text(event) -> str:
+    """What the agenda's text search looks in (for the static export's filter script)."""
+    return agenda.search_text(catalog(), event)
+
+
 def _page_url(chosen: agenda.Filter, number: int) -> str:
     pairs = chosen.query() + ([("page", str(number))] if number > 1 else [])
     return page_path() + ("?" + urlencode(pairs) if pairs else "")
