@@ -19,16 +19,15 @@ from . import links
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import parse_until
 from .revisions import EPOCH, Ledger, Revision
+from .text import punctuation
 
 PRODID = "-//North Canal Events//canal-events//EN"
 # Content changes a few times a month; clients that honour a hint poll four times a day.
 REFRESH = timedelta(hours=6)
 KINDS = ("all", "areas", "sites", "categories", "events")
 LABELS = {
-    "zh": {"price": "费用", "organiser": "主办", "more": "详情", "page": "活动页面", "sep": "，",
-           "colon": "："},
-    "en": {"price": "Price", "organiser": "Organiser", "more": "More", "page": "Event page",
-           "sep": ", ", "colon": ": "},
+    "zh": {"price": "费用", "organiser": "主办", "more": "详情", "page": "活动页面"},
+    "en": {"price": "Price", "organiser": "Organiser", "more": "More", "page": "Event page"},
 }
 
 
@@ -108,21 +107,21 @@ def location_text(catalog: Catalog, event: Event, lang: str) -> str:
     parts = [site.name.get(lang), catalog.area_of(event).name.get(lang)]
     if site.address is not None:
         parts.append(site.address.get(lang))
-    return _label(lang)["sep"].join(parts)
+    return punctuation(lang)["comma"].join(parts)
 
 
 def description_text(catalog: Catalog, event: Event, lang: str) -> str:
     """The event's description, price, organiser and links; ends with the event page URL."""
-    label = _label(lang)
+    label, colon = _label(lang), punctuation(lang)["colon"]
     lines = []
     if event.description is not None:
         lines.append(event.description.get(lang))
     for key, value in (("price", event.price), ("organiser", event.organiser)):
         if value is not None:
-            lines.append(f"{label[key]}{label['colon']}{value.get(lang)}")
+            lines.append(f"{label[key]}{colon}{value.get(lang)}")
     if event.url:
-        lines.append(f"{label['more']}{label['colon']}{event.url}")
-    lines.append(f"{label['page']}{label['colon']}{event_page_url(catalog, event, lang)}")
+        lines.append(f"{label['more']}{colon}{event.url}")
+    lines.append(f"{label['page']}{colon}{event_page_url(catalog, event, lang)}")
     return "\n".join(lines)
 
 
