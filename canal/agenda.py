@@ -19,7 +19,6 @@ from . import recurrence
 from .text import locale_of
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
-MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 # Long enough for any real question, short enough that expansion stays cheap.
 MAX_SPAN_DAYS = 5 * 366
 DEFAULT_DAYS_AHEAD = 366
@@ -82,15 +81,15 @@ def _single(args: Mapping[str, Sequence[str]], name: str) -> str:
 
 
 def parse_date(name: str, value: str) -> date:
-    """A YYYY-MM-DD date within MIN_YEAR..MAX_YEAR, or BadParameter naming `name`."""
+    """A YYYY-MM-DD date within FIRST_YEAR..LAST_YEAR, or BadParameter naming `name`."""
     try:
         if not DATE_PATTERN.match(value):
             raise ValueError
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadParameter(name, value, "date", min=MIN_YEAR, max=MAX_YEAR) from None
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise BadParameter(name, value, "date", min=MIN_YEAR, max=MAX_YEAR)
+        raise BadParameter(name, value, "date", min=FIRST_YEAR, max=LAST_YEAR) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise BadParameter(name, value, "date", min=FIRST_YEAR, max=LAST_YEAR)
     return parsed
 
 
@@ -154,6 +153,10 @@ def search_terms(q: str) -> list[str]:
     return q.casefold().split()
 
 
+def _has_every(text: str, terms: list[str]) -> bool:
+    return all(term in text for term in terms)
+
+
 def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
     """Events passing every filter; within one parameter, any listed value matches."""
     terms = search_terms(chosen.q)
@@ -165,7 +168,7 @@ def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
             continue
         if chosen.categories and not set(chosen.categories) & set(event.categories):
             continue
-        if terms and not all(term in search_text(catalog, event) for term in terms):
+        if terms and not _has_every(search_text(catalog, event), terms):
             continue
         found.append(event)
     return found
@@ -247,18 +250,18 @@ class Month:
     @property
     def previous(self) -> tuple[int, int] | None:
         year, month = (self.year, self.month - 1) if self.month > 1 else (self.year - 1, 12)
-        return (year, month) if year >= MIN_YEAR else None
+        return (year, month) if year >= FIRST_YEAR else None
 
     @property
     def next(self) -> tuple[int, int] | None:
         year, month = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
-        return (year, month) if year <= MAX_YEAR else None
+        return (year, month) if year <= LAST_YEAR else None
 
 
 def parse_month(year: str, month: str) -> tuple[int, int]:
     """Path parts of /calendar/<yyyy>/<mm>/ as numbers, or BadParameter."""
-    if not (year.isascii() and year.isdigit() and len(year) == 4) or not MIN_YEAR <= int(year) <= MAX_YEAR:
-        raise BadParameter("year", year, "year", min=MIN_YEAR, max=MAX_YEAR)
+    if not (year.isascii() and year.isdigit() and len(year) == 4) or not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise BadParameter("year", year, "year", min=FIRST_YEAR, max=LAST_YEAR)
     if not (month.isascii() and month.isdigit() and len(month) <= 2) or not 1 <= int(month) <= 12:
         raise BadParameter("month", month, "month")
     return int(year), int(month)

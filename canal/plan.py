@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .geo import haversine_m
-from .model import Catalog, Occurrence, Site
+from .model import FIRST_YEAR, LAST_YEAR, Catalog, Occurrence, Site
 from .recurrence import occurrences
 
 MAX_ITEMS = 50
@@ -22,8 +22,6 @@ KEY_PATTERN = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d{4}-\d{2}-\d{2})$")
 DETOUR_FACTOR = 1.3
 TRAVEL_KMH = 30.0
 NEARBY_KM = 5.0
-# The years the rest of the site accepts; beyond them date arithmetic would overflow.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)

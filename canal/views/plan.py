@@ -15,7 +15,7 @@ from .. import calendar_links, plan as trip
 from ..agenda import BadParameter
 from ..safejson import json_for_script
 from ..text import punctuation
-from ..model import Occurrence
+from ..model import FIRST_YEAR, LAST_YEAR, Occurrence
 from ..plan_outputs import map_data, plan_calendar
 from .http import conditional, page_last_modified, this_hour
 from .language import canonical_url, catalog, current_lang, localized, now
@@ -69,8 +69,8 @@ def notice_text(notice: trip.Notice) -> str:
         "unknown": _("no such event"),
         "duplicate": _("already in the plan"),
         "too-many": _("a plan holds at most %(max)s items", max=trip.MAX_ITEMS),
-        "out-of-range": _("a date in the years %(min)s to %(max)s", min=trip.FIRST_YEAR,
-                          max=trip.LAST_YEAR),
+        "out-of-range": _("a date in the years %(min)s to %(max)s", min=FIRST_YEAR,
+                          max=LAST_YEAR),
     }
     return f"{notice.item}: {reasons.get(notice.reason, notice.reason)}"
 
