@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["canal_loaded_at"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
 
-    from .views import feeds, health, language, pages, security
+    from .views import assets, feeds, health, language, pages, security
     from .views import maps as map_views
     from .views import plan as plan_views
 
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
           timezone_selector=lambda: catalog.meta.timezone.key)
     language.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)

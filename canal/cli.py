@@ -67,6 +67,7 @@ def freeze(outdir: str, base_url: str | None) -> None:
     seconds = time.perf_counter() - started
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.by_kind.items()))
     click.echo(f"Exported {summary.files} files ({summary.bytes / 1_048_576:.1f} MiB: {kinds}) "
+               f"and {summary.compressed} compressed copies (.gz, .br) "
                f"to {outdir} for {summary.base_url} in {seconds:.1f}s")
 
 

@@ -21,6 +21,7 @@ from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from . import ical, recurrence
+from .compression import MIN_BYTES, compress
 from .model import Catalog
 
 MARKER = ".canal-export"
@@ -53,6 +54,28 @@ class ExportSummary:
     files: int = 0
     bytes: int = 0
     by_kind: Counter = field(default_factory=Counter)
+    compressed: int = 0  # .gz and .br copies written beside text files
+
+
+# Suffix of each precompressed copy, as nginx's gzip_static / brotli_static look for them.
+PRECOMPRESSED = {".gz": "gzip", ".br": "br"}
+
+
+# What the site writes as text; images are compressed already.
+TEXT_SUFFIXES = {".html", ".ics", ".atom", ".json", ".geojson", ".js", ".css", ".svg",
+                 ".xml", ".txt"}
+
+
+def _write_compressed_copies(path: Path) -> int:
+    """Write `path.gz` and `path.br` beside a text file (not beside images); how many."""
+    if path.suffix not in TEXT_SUFFIXES:
+        return 0
+    body = path.read_bytes()
+    if len(body) < MIN_BYTES:
+        return 0
+    for suffix, encoding in PRECOMPRESSED.items():
+        path.with_name(path.name + suffix).write_bytes(compress(body, encoding, best=True))
+    return len(PRECOMPRESSED)
 
 
 def _months(catalog: Catalog, today: date) -> list[tuple[int, int]]:
@@ -163,11 +186,12 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
         for page in freezer.freeze_yield():
             progress(page.url, expected)
     _write_not_found_pages(app, destination, base)
-    for path in destination.rglob("*"):
-        if path.is_file() and path.name != MARKER:
+    for path in sorted(destination.rglob("*")):
+        if path.is_file() and path.name != MARKER and path.suffix not in PRECOMPRESSED:
             summary.files += 1
             summary.bytes += path.stat().st_size
             summary.by_kind[_kind(path)] += 1
+            summary.compressed += _write_compressed_copies(path)
     (destination / MARKER).write_text("Written by `flask canal freeze`; safe to replace.\n")
     return summary
 

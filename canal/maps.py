@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import folium
 from branca.element import CssLink, Figure, JavascriptLink
@@ -103,27 +103,42 @@ class MapParts:
 _local_assets: dict[str, str] = {}
 
 
-def use_local_assets(static_url: str = "/static") -> None:
+def use_local_assets(static_url: str = "/static",
+                     published: Callable[[str], str] = lambda path: path) -> None:
     """Point folium at our self-hosted Leaflet and plugins instead of CDNs (once, at start-up).
 
     Folium keeps asset URLs in class attributes; setting them here, before any map is
     built, means no request ever changes shared state. Safe to call again with the same URL.
+    `published` gives the name a static file is served under (its content-hashed name).
     """
     base = static_url.rstrip("/") + "/vendor/"
-    if _local_assets.get("base") == base:
-        return
-    folium.Map.default_js = [("leaflet", base + "leaflet/leaflet.js")]
-    folium.Map.default_css = [("leaflet_css", base + "leaflet/leaflet.css")]
+
+    def url(path: str) -> str:
+        return static_url.rstrip("/") + "/" + published("vendor/" + path)
+
+    folium.Map.default_js = [("leaflet", url("leaflet/leaflet.js"))]
+    folium.Map.default_css = [("leaflet_css", url("leaflet/leaflet.css"))]
     plugins.MarkerCluster.default_js = [
-        ("markerclusterjs", base + "leaflet.markercluster/leaflet.markercluster.js")]
+        ("markerclusterjs", url("leaflet.markercluster/leaflet.markercluster.js"))]
     plugins.MarkerCluster.default_css = [
-        ("markerclustercss", base + "leaflet.markercluster/MarkerCluster.css"),
-        ("markerclusterdefaultcss", base + "leaflet.markercluster/MarkerCluster.Default.css")]
+        ("markerclustercss", url("leaflet.markercluster/MarkerCluster.css")),
+        ("markerclusterdefaultcss", url("leaflet.markercluster/MarkerCluster.Default.css"))]
     plugins.Fullscreen.default_js = [
-        ("Control.Fullscreen.js", base + "leaflet.fullscreen/Control.FullScreen.js")]
+        ("Control.Fullscreen.js", url("leaflet.fullscreen/Control.FullScreen.js"))]
     plugins.Fullscreen.default_css = [
-        ("Control.FullScreen.css", base + "leaflet.fullscreen/Control.FullScreen.css")]
+        ("Control.FullScreen.css", url("leaflet.fullscreen/Control.FullScreen.css"))]
     _local_assets["base"] = base
+    # Leaflet finds its marker images through a stylesheet rule that names
+    # marker-icon.png; under hashed names it cannot, so static/map.js is told them.
+    _local_assets["icons"] = {
+        "iconUrl": url("leaflet/images/marker-icon.png"),
+        "iconRetinaUrl": url("leaflet/images/marker-icon-2x.png"),
+        "shadowUrl": url("leaflet/images/marker-shadow.png"),
+    }
+
+
+def _marker_images(root: str) -> dict[str, str]:
+    return {name: root + url for name, url in _local_assets.get("icons", {}).items()}
 
 
 @lru_cache(maxsize=4)
@@ -249,6 +264,7 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
     data = {
         "mode": "home",
         "lang": lang,
+        "icons": _marker_images(root),
         "cluster": cluster.get_name(),
         "route": route_name,
         "labels": dict(labels),
@@ -268,6 +284,7 @@ def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
     data = {
         "mode": "site",
         "lang": lang,
+        "icons": _marker_images(root),
         "cluster": None,
         "route": route_name,
         "labels": dict(labels),

@@ -121,10 +121,12 @@
     };
   }
 
-  function makeMarker(site, labels) {
-    var icon = new L.Icon.Default({
+  function makeMarker(site, labels, icons) {
+    // The images by their published (hashed) names; "" stops Leaflet guessing a folder.
+    L.Icon.Default.imagePath = "";
+    var icon = new L.Icon.Default(L.Util.extend({
       className: site.approximate ? "canal-marker canal-marker--approx" : "canal-marker"
-    });
+    }, icons || {}));
     var marker = L.marker([site.lat, site.lon], {
       icon: icon, alt: accessibleName(site, labels), keyboard: true, riseOnHover: true
     });
@@ -286,7 +288,7 @@
     cluster.options.iconCreateFunction = clusterIcon(labels);
     var markers = {};
     data.sites.forEach(function (site) {
-      var marker = makeMarker(site, labels);
+      var marker = makeMarker(site, labels, data.icons);
       marker.bindPopup(function () { return popupContent(site, labels, true); }, {
         maxWidth: Math.min(320, map.getSize().x - 100), minWidth: 180, maxHeight: Math.max(200, Math.round(map.getSize().y * 0.7)),
         autoPanPaddingTopLeft: [50, 10]
@@ -348,7 +350,7 @@
   function drawSite(map, data) {
     var labels = data.labels;
     var site = data.sites[0];
-    var marker = makeMarker(site, labels).addTo(map);
+    var marker = makeMarker(site, labels, data.icons).addTo(map);
     marker.bindPopup(function () { return popupContent(site, labels, false); });
     if (site.approximate) {
       L.circle([site.lat, site.lon], {

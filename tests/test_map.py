@@ -15,6 +15,7 @@ from flask import render_template_string
 from canal import create_app, maps
 from canal.geo import wgs84_to_gcj02
 from canal.loader import load
+from pages_html import plain_asset
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -85,8 +86,10 @@ def test_home_embeds_the_map_with_only_self_hosted_assets(client):
     html = client.get("/").get_data(as_text=True)
     page = Page(html)
     assert page.ids["map_home"][0] == "div"
-    sources = [attrs["src"] for attrs, _ in page.scripts if "src" in attrs]
-    sheets = [link["href"] for link in page.links if link.get("rel") == "stylesheet"]
+    hashed = [attrs["src"] for attrs, _ in page.scripts if "src" in attrs]
+    hashed_sheets = [link["href"] for link in page.links if link.get("rel") == "stylesheet"]
+    # Every asset is linked under its content-hashed name (cache-forever; test_compression).
+    sources, sheets = [plain_asset(u) for u in hashed], [plain_asset(u) for u in hashed_sheets]
     assert "/static/vendor/leaflet/leaflet.js" in sources
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in sources
     assert "/static/vendor/leaflet.fullscreen/Control.FullScreen.js" in sources
@@ -95,6 +98,7 @@ def test_home_embeds_the_map_with_only_self_hosted_assets(client):
     for url in sources + sheets:
         assert url.startswith("/static/"), url
         assert (ROOT / url.lstrip("/")).is_file(), url
+    assert hashed != sources and hashed_sheets != sheets
 
 
 def test_no_folium_page_styles_or_zoom_lock_leak_into_the_page(client):
@@ -205,7 +209,7 @@ def test_hostile_text_travels_only_as_inert_data(lang):
     assert "__xss" not in page.scripts[-2][1]  # …and folium's script never sees it
     assert "<script>window.__xss" not in html and "<img src=x" not in html
     assert not [name for name in page.attributes if name.startswith("on")]
-    assert [attrs.get("src") for attrs, _ in page.scripts if "src" in attrs][-1] == "/static/map.js"
+    assert plain_asset([attrs.get("src") for attrs, _ in page.scripts if "src" in attrs][-1]) == "/static/map.js"
     # Jinja syntax in content is shown, not evaluated, in the HTML list and in the data.
     assert not re.search(r"\b49\b", html)  # {{ 7*7 }} was never worked out
     assert "{{ 7*7 }}" in html
