@@ -364,6 +364,34 @@
     return { map: map, cluster: null, markers: markers };
   }
 
+  // On a touch screen one finger scrolls the page, as everywhere else; two fingers move and
+  // zoom the map. A one-finger swipe over the map says so instead of trapping the page.
+  function scrollFriendly(map, labels) {
+    if (!L.Browser.touch || !L.Browser.mobile) return;
+    var box = map.getContainer();
+    map.dragging.disable();
+    if (map.tapHold) map.tapHold.disable();
+    var hint = el("div", "canal-map-hint", labels.twoFingers);
+    hint.setAttribute("aria-hidden", "true");
+    box.appendChild(hint);
+    var hideLater = null;
+    box.addEventListener("touchstart", function (event) {
+      if (event.touches.length >= 2) {
+        map.dragging.enable();
+        box.classList.remove("canal-map--hint");
+      }
+    }, { passive: true });
+    box.addEventListener("touchmove", function (event) {
+      if (event.touches.length !== 1 || map.dragging.enabled()) return;
+      box.classList.add("canal-map--hint");
+      clearTimeout(hideLater);
+      hideLater = setTimeout(function () { box.classList.remove("canal-map--hint"); }, 1500);
+    }, { passive: true });
+    box.addEventListener("touchend", function (event) {
+      if (event.touches.length === 0) map.dragging.disable();
+    }, { passive: true });
+  }
+
   function start(block) {
     if (block.dataset.drawn) return;
     block.dataset.drawn = "1";
@@ -371,6 +399,7 @@
     var map = window[data.mapId];
     if (!map) return;
     labelControls(map, data.labels);
+    scrollFriendly(map, data.labels);
     var drawn = data.mode === "home" ? drawHome(map, data) : drawSite(map, data);
     // A handle for tests and for other scripts of this site (e.g. the trip planner).
     window.canalMaps = window.canalMaps || {};

@@ -43,6 +43,7 @@ def map_labels() -> dict[str, str]:
         "sitePage": _("About this site and all its events"),
         "feed": _("Subscribe to this site's events (calendar feed)"),
         "close": _("Close"),
+        "twoFingers": _("Use two fingers to move the map"),
         **punctuation(current_lang()),
     }
 
@@ -108,7 +109,7 @@ def init_app(app: Flask) -> None:
         raise SystemExit(f"Map configuration: {err}") from None
     suffix = app.extensions["canal_tiles"]["zh"].host_suffix
     app.config["CSP_IMAGE_HOSTS"] = (f"https://*.{suffix}", f"https://{suffix}")
-    maps.use_local_assets(app.static_url_path or "/static")
+    maps.use_local_assets(app.static_url_path or "/static", app.extensions["canal_assets"].url_name)
     app.extensions["canal_maps"] = MapCache()
     app.add_template_global(home_map, "home_map")
     app.add_template_global(site_map, "canal_site_map")
