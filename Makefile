@@ -22,7 +22,8 @@ test: $(VENV)/.installed-test translations browser node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed as ratios in one run (see bench/run.py); installs Debian's wrk when missing.
-bench: $(VENV)/.installed translations
+# The phone section drives Chromium, so it needs what the browser tests need.
+bench: $(VENV)/.installed-test translations browser
 	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py

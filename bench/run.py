@@ -3,8 +3,9 @@
 1. Build: synthetic catalogs of 100, 1,000 and 10,000 events over 1,000 sites;
    time load-and-validate, building every feed, building the map; size of all.ics.
 2. Serve: gunicorn on loopback with the 1,000-event catalog; wrk measures
-   requests/s and p50/p99 for each page and feed and for a static file of the same
-   size served by the same server. The ratio page/static is the figure that
+   requests/s and p50/p99 for each page and feed (asked for as browsers do, so they
+   come brotli-compressed) and for a static file of the same compressed size served
+   by the same server. The ratio page/static is the figure that
    matters: it says how close a cached page is to the cheapest possible response.
 
 Prints a table and writes bench/results.json. Takes a few minutes on 2 cores.
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from phone import print_phone  # noqa: E402
 from synth import catalog_toml  # noqa: E402
 
 from canal.loader import load  # noqa: E402
@@ -37,6 +39,8 @@ SERVE_SIZE = 1000
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 TODAY = date(2026, 12, 1)
+# What a browser sends: pages and feeds are measured as they travel, compressed.
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def best_of(runs: int, work) -> tuple[float, object]:
@@ -153,32 +157,54 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
         return err.code, err.read(), dict(err.headers)
 
 
-def serve_stage(workdir: Path) -> list[dict]:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: `make bench` installs Debian's wrk")
-    events = workdir / f"events-{SERVE_SIZE}.toml"
+def start_gunicorn(events: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn as `make serve` runs it, on a free loopback port; returns it and its URL."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_BIND": f"127.0.0.1:{port}",
            "CANAL_ACCESS_LOG": "/dev/null", "CANAL_NOW": "2026-12-01T09:00:00"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config",
                                "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            fetch(base + "/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, base
+
+
+# The page types a visitor opens, on the shipped content.
+PHONE_PAGES = ["/", "/en/", "/events/", "/calendar/2027/05/", "/sites/",
+               "/events/farm-food-festival/", "/sites/xianghe-wharf/", "/en/events/"]
+
+
+def phone_stage_on_shipped_content() -> list[dict]:
+    from phone import phone_stage
+    server, base = start_gunicorn(ROOT / "events.toml")
+    try:
+        return phone_stage(base, PHONE_PAGES)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def serve_stage(workdir: Path) -> list[dict]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: `make bench` installs Debian's wrk")
+    events = workdir / f"events-{SERVE_SIZE}.toml"
+    server, base = start_gunicorn(events)
     static_dir = ROOT / "static" / "bench"
     static_dir.mkdir(exist_ok=True)
     rows = []
     try:
-        for _ in range(300):
-            try:
-                fetch(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
         targets = [("/", "home"), ("/calendar/2027/05/", "calendar month"), ("/events/", "agenda"),
                    ("/feeds/all.ics", "all.ics")]
         for path, label in targets:
-            status, body, headers = fetch(base + path)
-            fetch(base + path)  # warm the cache in another worker too
+            # As browsers ask: the page comes compressed, and its twin has as many bytes.
+            status, body, headers = fetch(base + path, BROWSER)
+            fetch(base + path, BROWSER)  # warm the cache in another worker too
             if status != 200:
                 rows.append({"path": path, "label": label, "status": status})
                 print(f"  {path}: HTTP {status}, skipped", flush=True)
@@ -187,15 +213,17 @@ def serve_stage(workdir: Path) -> list[dict]:
             twin.write_bytes(b"x" * len(body))
             static_url = f"{base}/static/bench/{twin.name}"
             fetch(static_url)
-            page, static = best_pair(base + path, static_url)
-            row = {"path": path, "label": label, "bytes": len(body), "page": page, "static": static}
+            page, static = best_pair(base + path, static_url, BROWSER)
+            row = {"path": path, "label": label, "bytes": len(body), "page": page, "static": static,
+                   "encoding": headers.get("Content-Encoding", "identity")}
             row["ratio"] = round(row["page"]["rps"] / row["static"]["rps"], 2)
             rows.append(row)
             print(f"  {path}: {row['page']['rps']} req/s vs static {row['static']['rps']} "
                   f"→ {row['ratio']}x", flush=True)
             if path == "/feeds/all.ics":
                 _, _, static_headers = fetch(static_url)
-                page, static = best_pair(base + path, static_url, {"If-None-Match": headers["ETag"]},
+                page, static = best_pair(base + path, static_url,
+                                         {**BROWSER, "If-None-Match": headers["ETag"]},
                                          {"If-None-Match": static_headers["ETag"]})
                 row304 = {"path": path + " (304)", "label": "304 revalidation", "bytes": 0,
                           "page": page, "static": static}
@@ -235,9 +263,12 @@ def main() -> None:
         build = build_stage(workdir)
         print("Serving under gunicorn…", flush=True)
         serve = serve_stage(workdir)
+    print("Phone pages in Chromium (slow 4G)…", flush=True)
+    phone = phone_stage_on_shipped_content()
     print_table(build, serve)
+    print_phone(phone)
     results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
-               "build": build, "serve": serve}
+               "build": build, "serve": serve, "phone": phone}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print("\nWrote bench/results.json")
 
