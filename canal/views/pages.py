@@ -18,6 +18,7 @@ bp = Blueprint("pages", __name__)
 
 HOME_DAYS_AHEAD = 92
 HOME_LIMIT = 60
+HOME_NEXT_UP = 3
 
 # What a parameter should have been, per `BadParameter.expected`.
 EXPECTED = {
@@ -44,7 +45,10 @@ def home():
     moment = now()
     upcoming = recurrence.upcoming(catalog(), moment, days=HOME_DAYS_AHEAD)[:HOME_LIMIT]
     today = moment.date()
-    return render_template("home.html", by_day=agenda.by_day(upcoming, today), today=today)
+    # Above the map, so a phone's first screen answers "what is on next?".
+    next_up = [o for o in upcoming if not o.cancelled][:HOME_NEXT_UP]
+    return render_template("home.html", by_day=agenda.by_day(upcoming, today), today=today,
+                           next_up=next_up)
 
 
 @bp.app_context_processor
