@@ -198,7 +198,8 @@
       options: { position: "bottomright" },
       onAdd: function () {
         var details = el("details", "canal-legend");
-        details.open = window.matchMedia("(min-width: 40em)").matches;
+        // Open on the large home map; closed on a site's small map, where it covered the marker.
+        details.open = withCluster && window.matchMedia("(min-width: 40em)").matches;
         details.appendChild(el("summary", null, labels.legend));
         var list = el("ul");
         function row(symbolClass, text) {
