@@ -100,3 +100,40 @@ def test_buttons_that_need_javascript_are_hidden_without_it(browser, live_server
             assert page.locator(selector + ":visible").count() == 0, (path, selector)
     finally:
         context.close()
+
+
+# Controls that stick out of the screen or cut their own text off (skip links wait
+# off-screen until focused; the map's own controls scale with the map).
+CLIPPED_CONTROLS = """() => {
+  const found = [];
+  const width = document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll("a, button, input, select, summary, label")) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || el.closest(".leaflet-container") || el.matches(".skip-link, .map-skip")) continue;
+    const style = getComputedStyle(el);
+    const cut = el.tagName !== "INPUT" && style.overflow !== "visible" && el.scrollWidth > el.clientWidth + 1;
+    if (box.right > width + 1 || box.left < -1 || cut)
+      found.push(el.tagName + " " + (el.textContent || el.value || "").trim().slice(0, 40));
+  }
+  if (document.scrollingElement.scrollWidth > width + 1) found.push("the page scrolls sideways");
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_at_200_percent_clips_no_control(browser, live_server, width):
+    context = _open(browser, width)
+    page = context.new_page()
+    problems = {}
+    try:
+        for lang in ("", "/en"):
+            for path in PAGES:
+                page.goto(live_server + lang + path)
+                page.add_style_tag(content="html { font-size: 200% !important; }")
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                found = page.evaluate(CLIPPED_CONTROLS)
+                if found:
+                    problems[lang + path] = found
+    finally:
+        context.close()
+    assert problems == {}
