@@ -95,18 +95,24 @@
   }
 
   // Cluster bubbles are keyboard-reachable markers; give them a name, not just a number.
-  var LabelledDivIcon = L.DivIcon.extend({
-    createIcon: function (oldIcon) {
-      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-      if (this.options.label) {
-        div.setAttribute("aria-label", this.options.label);
-        div.title = this.options.label;
+  // Made on first use: on pages whose map loads later, Leaflet is not there yet.
+  var LabelledDivIcon = null;
+  function labelledDivIcon() {
+    LabelledDivIcon = LabelledDivIcon || L.DivIcon.extend({
+      createIcon: function (oldIcon) {
+        var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        if (this.options.label) {
+          div.setAttribute("aria-label", this.options.label);
+          div.title = this.options.label;
+        }
+        return div;
       }
-      return div;
-    }
-  });
+    });
+    return LabelledDivIcon;
+  }
 
   function clusterIcon(labels) {
+    var LabelledDivIcon = labelledDivIcon();
     return function (cluster) {
       var count = cluster.getChildCount();
       var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
@@ -393,8 +399,56 @@
     }, { passive: true });
   }
 
+  // Scripts one after another (Leaflet before its plugins), then `done`.
+  function loadScripts(urls, done) {
+    if (!urls.length) { done(); return; }
+    var script = document.createElement("script");
+    script.src = urls[0];
+    script.onload = function () { loadScripts(urls.slice(1), done); };
+    document.body.appendChild(script);
+  }
+
+  // A lazy map (a site's small map): load Leaflet and run folium's waiting script once the
+  // map is wanted: in view (or nearly) on a large screen; on a phone, when tapped.
+  function whenWanted(block, data, go) {
+    var box = document.getElementById(data.mapId);
+    var region = box && box.closest(".canal-map");
+    if (!region) return;
+    var started = false;
+    function once() { if (!started) { started = true; go(); } }
+    if (window.matchMedia("(max-width: 40em)").matches) {
+      var button = el("button", "canal-map-show", data.labels.showMap);
+      button.type = "button";
+      button.addEventListener("click", function () { button.remove(); once(); });
+      region.appendChild(button);
+    } else if ("IntersectionObserver" in window) {
+      var watch = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) { watch.disconnect(); once(); }
+      }, { rootMargin: "300px" });
+      watch.observe(region);
+    } else {
+      once();
+    }
+  }
+
+  function startLater(block) {
+    var data = JSON.parse(block.textContent);
+    whenWanted(block, data, function () {
+      var root = block.dataset.root || "";
+      var urls = JSON.parse(block.dataset.scripts).map(function (src) { return root + src; });
+      loadScripts(urls, function () {
+        var waiting = document.getElementById(block.dataset.inline);
+        var script = document.createElement("script");
+        script.textContent = waiting.textContent;  // allowed by the page's CSP hash
+        document.body.appendChild(script);
+        start(block);
+      });
+    });
+  }
+
   function start(block) {
     if (block.dataset.drawn) return;
+    if (block.dataset.scripts && !window.L) { startLater(block); return; }
     block.dataset.drawn = "1";
     var data = JSON.parse(block.textContent);
     var map = window[data.mapId];

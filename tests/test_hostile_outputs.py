@@ -132,6 +132,10 @@ def assert_scripts_allowed(page: HtmlPage, response, where: str) -> None:
             # The map's and the trip plan's data blocks: the browser never runs them.
             assert "canal-map-data" in attrs.get("class", "") or attrs.get("id") == "plan-data", (where, attrs)
             json.loads(text)
+        elif kind == "text/x-canal-later":
+            # A site map's folium script, run later by static/map.js with the same text:
+            # the CSP must allow exactly it, as for an inline script.
+            assert script_hash(text) in allowed, (where, text[:200])
         elif "src" in attrs:
             assert attrs["src"].startswith("/static/") and not text.strip(), (where, attrs)
         else:
@@ -450,11 +454,12 @@ end = 2027-03-01T11:00:00
 # --- The map --------------------------------------------------------------------------
 
 def map_blocks(body: str) -> tuple[dict, list[str]]:
-    """The map's JSON data and its inline code from a page."""
+    """The map's JSON data and its inline code (run now, or later for a site's map) from a page."""
     page = HtmlPage(body)
     [data] = [json.loads(text) for attrs, text in page.script_elements
               if attrs.get("type") == "application/json"]
-    code = [text for attrs, text in page.script_elements if not attrs.get("type") and "src" not in attrs]
+    code = [text for attrs, text in page.script_elements
+            if attrs.get("type", "") in ("", "text/x-canal-later") and "src" not in attrs]
     return data, code
 
 

@@ -283,6 +283,9 @@ def test_small_site_map_is_centred_on_its_site(page, network, serve):
                      lambda site_id: render_template_string(template, site_id=site_id))
     watch = Watch(page)
     page.goto(serve(app) + "/probe/xianghe-wharf/")
+    # A site's map loads Leaflet once it is in view; polling a JS expression would need
+    # eval, which the page's CSP forbids, so wait for the drawn mark instead.
+    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
     page.wait_for_function("window.canalMaps && window.canalMaps.map_site_xianghe_wharf")
     centre = page.evaluate("(() => { const c = window.canalMaps.map_site_xianghe_wharf.map.getCenter();"
                            " return [c.lat, c.lng]; })()")

@@ -44,6 +44,7 @@ def map_labels() -> dict[str, str]:
         "feed": _("Subscribe to this site's events (calendar feed)"),
         "close": _("Close"),
         "twoFingers": _("Use two fingers to move the map"),
+        "showMap": _("Show the map"),
         **punctuation(current_lang()),
     }
 
