@@ -21,7 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_reports_the_loaded_content(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "sites": 3, "events": 5}
+    health = response.get_json()
+    assert {k: health[k] for k in ("status", "sites", "events")} == {"status": "ok", "sites": 3, "events": 5}
+    from canal.deploy import fingerprint
+    assert health["content"] == fingerprint(DATA / "minimal.toml", DATA / "minimal.revisions.toml")
+    assert len(health["content"]) == 64 and health["loaded_at"].endswith("+00:00")
+    assert health["last_reload"] is None and health["last_reload_failed"] is False
     assert "no-store" in response.headers["Cache-Control"]
 
 
