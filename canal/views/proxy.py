@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 PREFIX_PATTERN = re.compile(r"(?:/[A-Za-z0-9._~-]+){0,5}\Z")
@@ -25,6 +26,12 @@ def init_app(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
                                 x_prefix=proxies)
+
+    @app.errorhandler(BadRequest)
+    def _bad_request(error: BadRequest):
+        # Werkzeug's own page would quote the untrusted Host header back; say nothing of it.
+        return Response("400 Bad Request: this address or its headers cannot be answered.\n",
+                        status=400, mimetype="text/plain")
 
     @app.before_request
     def _plain_prefix():
