@@ -90,7 +90,8 @@ def test_gunicorn_serves_the_site_without_leaking_its_version(tmp_path):
 def test_pages_are_cached_and_revalidate_with_304(client):
     first = client.get("/")
     assert first.status_code == 200
-    assert first.headers["Cache-Control"] == "public, max-age=600"
+    assert first.headers["Cache-Control"] == ("public, max-age=600, s-maxage=600, "
+                                              "stale-while-revalidate=60, stale-if-error=86400")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
     assert client.get("/", headers={"If-Modified-Since": modified}).status_code == 304

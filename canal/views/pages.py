@@ -30,6 +30,8 @@ EXPECTED = {
     "q": _l("a search text of at most %(max)s characters"),
     "page": _l("a whole number, 1 or more"),
     "page-max": _l("a page number from 1 to %(pages)s"),
+    "offset": _l("a whole number from %(min)s to %(max)s"),
+    "limit": _l("a whole number from %(min)s to %(max)s"),
     "single": _l("a single value (it was given %(count)s times)"),
     "year": _l("a year from %(min)s to %(max)s"),
     "month": _l("a month number from 01 to 12"),
