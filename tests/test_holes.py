@@ -59,3 +59,26 @@ def test_a_mount_prefix_that_is_not_a_plain_path_is_refused(prefix):
     response = make(CANAL_TRUSTED_PROXIES=1).get("/sites/", headers={"X-Forwarded-Prefix": prefix})
     assert response.status_code == 400
     assert prefix.encode() not in response.data
+
+
+def _footer(response) -> Page:
+    return Page(response.get_data(as_text=True).split('<footer class="site-footer">', 1)[1])
+
+
+def test_the_legal_footer_shows_each_filing_number_only_when_set():
+    plain = make()
+    assert "beian" not in plain.get("/").get_data(as_text=True)
+    assert "审图号" not in plain.get("/").get_data(as_text=True)
+    filed = make(CANAL_ICP="京ICP备00000000号-1", CANAL_POLICE_FILING="京公网安备00000000000000号",
+                 CANAL_MAP_REVIEW_NO="GS京(2026)0000号")
+    home = filed.get("/")
+    footer = _footer(home)
+    links = {a["href"]: a for t, a in footer.elements if t == "a" and "filing" in a.get("class", "")}
+    assert set(links) == {"https://beian.miit.gov.cn/", "https://beian.mps.gov.cn/"}
+    assert "京ICP备00000000号-1" in footer.text and "京公网安备00000000000000号" in footer.text
+    # The map review number goes with a map: under the home map, not on the agenda.
+    assert "审图号：GS京(2026)0000号" in Page(home.get_data(as_text=True)).text
+    assert "审图号" not in filed.get("/events/").get_data(as_text=True)
+    assert "Map review number: GS京(2026)0000号" in filed.get("/en/").get_data(as_text=True)
+    only_icp = make(CANAL_ICP="京ICP备00000000号-1")
+    assert "beian.mps.gov.cn" not in only_icp.get("/").get_data(as_text=True)
