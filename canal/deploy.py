@@ -47,3 +47,80 @@ def write_status(path: str | os.PathLike, status: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(status, out, ensure_ascii=False, indent=1)
     os.replace(temporary, target)
+
+
+class SwapError(Exception):
+    """The running server could not be moved to the new content (it keeps the old)."""
+
+
+def _pid(pidfile: Path) -> int | None:
+    try:
+        return int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def live_fingerprint(bind: str, timeout: float = 5) -> str | None:
+    """The fingerprint /healthz reports at gunicorn's address (unix:PATH or HOST:PORT)."""
+    import http.client
+    import socket
+
+    try:
+        if bind.startswith("unix:"):
+            connection = http.client.HTTPConnection("localhost", timeout=timeout)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(bind[len("unix:"):])
+            connection.sock = sock
+        else:
+            host, _, port = bind.rpartition(":")
+            connection = http.client.HTTPConnection(host.strip("[]") or "127.0.0.1", int(port),
+                                                    timeout=timeout)
+        connection.request("GET", "/healthz", headers={"Host": "localhost"})
+        answer = connection.getresponse()
+        body = answer.read()
+        connection.close()
+        return json.loads(body).get("content") if answer.status == 200 else None
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
+
+
+def swap(pidfile: str, bind: str, wanted: str, timeout: float = 60) -> str:
+    """gunicorn's binary upgrade as a content deploy: USR2, wait for `wanted`, TERM the old.
+
+    The new master loads the content before it writes its pidfile (preload_app); if it
+    cannot, it exits and the old master, never signalled to stop, keeps serving."""
+    import signal
+    import time
+
+    if not pidfile or not bind:
+        raise SwapError("CANAL_PIDFILE and CANAL_BIND must name the running gunicorn")
+    path = Path(pidfile)
+    old = _pid(path)
+    if old is None or not _alive(old):
+        raise SwapError(f"no running gunicorn in {pidfile}")
+    if live_fingerprint(bind) == wanted:
+        return "already live"
+    os.kill(old, signal.SIGUSR2)
+    deadline = time.monotonic() + timeout
+    new = None
+    while time.monotonic() < deadline:
+        new = _pid(path)
+        if new not in (None, old) and _alive(new) and live_fingerprint(bind) == wanted:
+            break
+        time.sleep(0.2)
+    else:
+        if new not in (None, old) and _alive(new):
+            os.kill(new, signal.SIGTERM)  # half-started: stop it, keep the old one
+        raise SwapError(f"the new server did not answer with the new content within {timeout:.0f}s")
+    # Both masters serve the same socket now; the old one finishes its requests and exits.
+    os.kill(old, signal.SIGTERM)
+    return f"gunicorn {old} → {new}"

@@ -7,13 +7,16 @@ from datetime import datetime
 from flask import Response, current_app, request, url_for
 
 from .. import agenda, api, atom
+from ..safejson import json_for_script
 from ..revisions import EPOCH
 from .http import CACHE_PARAMETERS, cached_page, occurrence_index
 from .language import canonical_url, catalog, current_lang, localized, now
 from .pages import bp
 
 def _json(data, mimetype: str) -> Response:
-    body = json.dumps(data, ensure_ascii=False, indent=1)
+    # As json.dumps(indent=1), with <, > and & \u-escaped: the same JSON to every parser,
+    # and a `q` of markup is never sent back as markup.
+    body = json_for_script(data, indent=1)
     response = Response(body, mimetype=mimetype)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
