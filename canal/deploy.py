@@ -110,17 +110,19 @@ def swap(pidfile: str, bind: str, wanted: str, timeout: float = 60) -> str:
     if live_fingerprint(bind) == wanted:
         return "already live"
     os.kill(old, signal.SIGUSR2)
+    # The new master takes the pidfile only once the old one has gone ("promoted"), so the
+    # sign that it is up is its workers answering /healthz with the new fingerprint.
     deadline = time.monotonic() + timeout
-    new = None
-    while time.monotonic() < deadline:
-        new = _pid(path)
-        if new not in (None, old) and _alive(new) and live_fingerprint(bind) == wanted:
-            break
+    while live_fingerprint(bind) != wanted:
+        if time.monotonic() > deadline:
+            raise SwapError(f"the new server did not answer with the new content within {timeout:.0f}s "
+                            "(see gunicorn's log)")
         time.sleep(0.2)
-    else:
-        if new not in (None, old) and _alive(new):
-            os.kill(new, signal.SIGTERM)  # half-started: stop it, keep the old one
-        raise SwapError(f"the new server did not answer with the new content within {timeout:.0f}s")
     # Both masters serve the same socket now; the old one finishes its requests and exits.
     os.kill(old, signal.SIGTERM)
-    return f"gunicorn {old} → {new}"
+    for _ in range(int(timeout * 10)):
+        new = _pid(path)
+        if new not in (None, old):
+            return f"gunicorn master {old} → {new}"
+        time.sleep(0.1)
+    return f"gunicorn master {old} stopped; the new one serves"
