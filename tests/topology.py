@@ -99,11 +99,15 @@ class Topology:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        # A master that was starting up takes the pidfile once the old one is gone: stop it too.
         deadline = time.monotonic() + 15
-        while (pid := self.master()) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            pid = self.master()
+            if not pid:
+                break  # gunicorn removes its pidfile when it exits
             try:
-                os.kill(pid, 0)
+                os.kill(pid, signal.SIGTERM)
             except OSError:
                 break
-            time.sleep(0.1)
+            time.sleep(0.3)
         self.log.close()
