@@ -219,8 +219,20 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
     return legs
 
 
+def _sites_near(catalog: Catalog, site_id: str, radius_km: float, memo: dict) -> list[str]:
+    """Sites within `radius_km` of one site; a cheap latitude/longitude box first."""
+    if site_id not in memo:
+        centre = catalog.sites[site_id]
+        dlat = radius_km / 110.0
+        dlon = radius_km / max(1.0, 111.3 * math.cos(math.radians(centre.lat)))
+        memo[site_id] = [other_id for other_id, other in catalog.sites.items()
+                         if abs(other.lat - centre.lat) <= dlat and abs(other.lon - centre.lon) <= dlon
+                         and distance_km(centre, other) <= radius_km]
+    return memo[site_id]
+
+
 def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float,
-            index=None) -> list[Occurrence]:
+            index=None, memo: dict | None = None) -> list[Occurrence]:
     """Other events that day at sites within `radius_km` of the day's stops.
 
     Only events at those sites are looked at, and their occurrences come from `index`
@@ -228,8 +240,8 @@ def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float,
     grow with the size of the catalog times its days."""
     chosen = {s.event_id for s in stops}
     sites = {catalog.events[s.event_id].site for s in stops}
-    near = [site_id for site_id, here in catalog.sites.items()
-            if any(distance_km(here, catalog.sites[s]) <= radius_km for s in sites)]
+    memo = {} if memo is None else memo
+    near = sorted({near_id for s in sites for near_id in _sites_near(catalog, s, radius_km, memo)})
     candidates = [e for site_id in near for e in catalog.events_at(site_id) if e.id not in chosen]
     found = index.on_day(day, candidates) if index is not None and index.catalog is catalog else None
     if found is None:
@@ -248,11 +260,11 @@ def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NE
     """
     keys, notices = normalise(catalog, values, added, limit)
     stops = [_stop(catalog, key, position) for position, key in enumerate(keys)]
-    days = []
+    days, memo = [], {}
     for day in sorted({s.day for s in stops}):
         todays = _arranged([s for s in stops if s.day == day], catalog)
         days.append(Day(day, todays, _legs(todays, catalog), _conflicts(todays, catalog),
-                        [] if nearby_km is None else _nearby(todays, day, catalog, nearby_km, index)))
+                        [] if nearby_km is None else _nearby(todays, day, catalog, nearby_km, index, memo)))
     return Plan(keys, days, notices)
 
 
