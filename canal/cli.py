@@ -153,8 +153,10 @@ def reload_command(path: str | None, timeout: float) -> None:
     except revisions.LedgerError as err:
         refuse([str(err)], f"{ledger_path} is broken: not deployed; the old content keeps serving")
     try:
+        # /healthz is asked under a host the site answers to (CANAL_TRUSTED_HOSTS, as gunicorn has it).
+        host = (os.environ.get("CANAL_TRUSTED_HOSTS") or "localhost").split(",")[0].strip() or "localhost"
         outcome = deploy.swap(os.environ.get("CANAL_PIDFILE", ""), os.environ.get("CANAL_BIND", ""),
-                              wanted, timeout)
+                              wanted, timeout, host)
     except deploy.SwapError as err:
         refuse([], f"{err}; the old content keeps serving")
     if status_path:

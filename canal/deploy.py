@@ -68,7 +68,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def live_fingerprint(bind: str, timeout: float = 5) -> str | None:
+def live_fingerprint(bind: str, timeout: float = 5, host: str = "localhost") -> str | None:
     """The fingerprint /healthz reports at gunicorn's address (unix:PATH or HOST:PORT)."""
     import http.client
     import socket
@@ -81,10 +81,10 @@ def live_fingerprint(bind: str, timeout: float = 5) -> str | None:
             sock.connect(bind[len("unix:"):])
             connection.sock = sock
         else:
-            host, _, port = bind.rpartition(":")
-            connection = http.client.HTTPConnection(host.strip("[]") or "127.0.0.1", int(port),
+            address, _, port = bind.rpartition(":")
+            connection = http.client.HTTPConnection(address.strip("[]") or "127.0.0.1", int(port),
                                                     timeout=timeout)
-        connection.request("GET", "/healthz", headers={"Host": "localhost"})
+        connection.request("GET", "/healthz", headers={"Host": host})
         answer = connection.getresponse()
         body = answer.read()
         connection.close()
@@ -93,7 +93,7 @@ def live_fingerprint(bind: str, timeout: float = 5) -> str | None:
         return None
 
 
-def swap(pidfile: str, bind: str, wanted: str, timeout: float = 60) -> str:
+def swap(pidfile: str, bind: str, wanted: str, timeout: float = 60, host: str = "localhost") -> str:
     """gunicorn's binary upgrade as a content deploy: USR2, wait for `wanted`, TERM the old.
 
     The new master loads the content before it writes its pidfile (preload_app); if it
@@ -107,13 +107,13 @@ def swap(pidfile: str, bind: str, wanted: str, timeout: float = 60) -> str:
     old = _pid(path)
     if old is None or not _alive(old):
         raise SwapError(f"no running gunicorn in {pidfile}")
-    if live_fingerprint(bind) == wanted:
+    if live_fingerprint(bind, host=host) == wanted:
         return "already live"
     os.kill(old, signal.SIGUSR2)
     # The new master takes the pidfile only once the old one has gone ("promoted"), so the
     # sign that it is up is its workers answering /healthz with the new fingerprint.
     deadline = time.monotonic() + timeout
-    while live_fingerprint(bind) != wanted:
+    while live_fingerprint(bind, host=host) != wanted:
         if time.monotonic() > deadline:
             raise SwapError(f"the new server did not answer with the new content within {timeout:.0f}s "
                             "(see gunicorn's log)")

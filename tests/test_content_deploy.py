@@ -45,7 +45,8 @@ def test_a_valid_edit_goes_live_and_a_broken_one_never_does(tmp_path):
     shutil.copy(DATA / "minimal.revisions.toml", ledger)
     run = tmp_path / "run"
     run.mkdir()
-    site = Topology(run, events)
+    # As in production, the app answers only its own host name (the reload's probe must too).
+    site = Topology(run, events, env={"CANAL_TRUSTED_HOSTS": "127.0.0.1"})
     failures, answered = [], [0]
     stop = threading.Event()
 

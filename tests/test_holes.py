@@ -82,3 +82,11 @@ def test_the_legal_footer_shows_each_filing_number_only_when_set():
     assert "Map review number: GS京(2026)0000号" in filed.get("/en/").get_data(as_text=True)
     only_icp = make(CANAL_ICP="京ICP备00000000号-1")
     assert "beian.mps.gov.cn" not in only_icp.get("/").get_data(as_text=True)
+
+
+def test_a_redirect_to_another_site_on_purpose_is_left_alone(app):
+    from flask import redirect
+
+    app.add_url_rule("/elsewhere-test", "elsewhere_test", lambda: redirect("https://other.example/x"))
+    response = app.test_client().get("/elsewhere-test", headers={"Host": "canal.test"})
+    assert response.headers["Location"] == "https://other.example/x"

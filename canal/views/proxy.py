@@ -43,8 +43,9 @@ def init_app(app: Flask) -> None:
         location = response.headers.get("Location")
         if location and 300 <= response.status_code < 400:
             parts = urlsplit(location)
-            if parts.netloc:
-                # Ours (the Host header) or not, a redirect stays on this site: path and query.
+            if parts.netloc and parts.netloc == request.host:
+                # Built from the Host header (Werkzeug's slash redirects): path and query only.
+                # A redirect to another site on purpose names that site, and is left alone.
                 response.headers["Location"] = parts.path + (f"?{parts.query}" if parts.query else "")
             if response.status_code in (301, 308) and not response.cache_control.max_age:
                 response.cache_control.public = True
