@@ -52,6 +52,23 @@ def test_forwarded_headers_from_a_client_are_replaced_by_nginx(site):
     assert answer.status == 308 and answer.getheader("Location") == "/events/"
 
 
+def test_nginx_serves_the_site_below_a_path(tmp_path):
+    events = tmp_path / "events.toml"
+    events.write_text((DATA / "minimal.toml").read_text(encoding="utf-8").replace(
+        'base_url = "https://canal.test"', 'base_url = "https://canal.test/canal"'), encoding="utf-8")
+    run = tmp_path / "run"
+    run.mkdir()
+    site = Topology(run, events, workers=1, threads=2, mount="/canal")
+    try:
+        status, body, _ = fetch(site.base + "/canal/sites/", {"X-Forwarded-Prefix": "/evil"})
+        page = body.decode()
+        assert status == 200 and '"/canal/static/site.css"' in page and "/evil" not in page
+        assert fetch(site.base + "/canal/static/site.css")[0] == 200  # from disk under the prefix
+        assert fetch(site.base + "/sites/")[0] == 404  # nothing is served outside the prefix
+    finally:
+        site.stop()
+
+
 def _slow_socket(index: int) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", PORT[0]), timeout=5)
     sock.setblocking(False)

@@ -46,7 +46,8 @@ def fetch(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[i
 
 
 class Topology:
-    def __init__(self, run: Path, events: Path, workers: int = 2, threads: int = 4, env: dict | None = None):
+    def __init__(self, run: Path, events: Path, workers: int = 2, threads: int = 4, env: dict | None = None,
+                 mount: str = ""):
         need_nginx()
         self.run = run
         self.port = free_port()
@@ -57,7 +58,7 @@ class Topology:
                     "CANAL_RELOAD_STATUS": str(run / "reload.json"),
                     "CANAL_TRUSTED_PROXIES": "1", "CANAL_ACCESS_LOG": str(run / "gunicorn-access.log"),
                     **(env or {})}
-        conf = write(run, f"127.0.0.1:{self.port}", self.env["CANAL_BIND"], ROOT)
+        conf = write(run, f"127.0.0.1:{self.port}", self.env["CANAL_BIND"], ROOT, mount=mount)
         self.log = open(run / "gunicorn.log", "w+")
         self.gunicorn = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "app:app"],
@@ -67,7 +68,7 @@ class Topology:
                                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         for _ in range(300):
             try:
-                status, _, _ = fetch(self.base + "/healthz", timeout=2)
+                status, _, _ = fetch(self.base + mount + "/healthz", timeout=2)
                 if status == 200:
                     return
             except OSError:
