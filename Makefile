@@ -7,17 +7,28 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve test bench check translations extract browser node clean vendor
+.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor
 
 run: $(VENV)/.installed translations
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-# Production: gunicorn (CANAL_BIND, CANAL_WORKERS, CANAL_THREADS; see gunicorn.conf.py).
-serve: $(VENV)/.installed translations
+# Production, locally: nginx (deploy/nginx.conf) on CANAL_LISTEN (127.0.0.1:8080) in front
+# of gunicorn on a unix socket in .run/ (CANAL_WORKERS, CANAL_THREADS; see gunicorn.conf.py).
+RUN_DIR ?= $(CURDIR)/.run
+serve: $(VENV)/.installed translations nginx
+	CANAL_RUN_DIR=$(RUN_DIR) $(BIN)/python deploy/serve.py
+
+# Swap the running `make serve` to the edited events.toml: checked first, no failed request.
+deploy-content: $(VENV)/.installed
+	CANAL_BIND=$${CANAL_BIND:-unix:$(RUN_DIR)/gunicorn.sock} CANAL_PIDFILE=$${CANAL_PIDFILE:-$(RUN_DIR)/gunicorn.pid} \
+	  CANAL_RELOAD_STATUS=$${CANAL_RELOAD_STATUS:-$(RUN_DIR)/reload.json} $(BIN)/flask --app app canal reload $(FILE)
+
+# gunicorn alone on 127.0.0.1:8000, for debugging only: never expose it (see README).
+gunicorn: $(VENV)/.installed translations
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node
+test: $(VENV)/.installed-test translations browser node nginx
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -61,6 +72,14 @@ browser:
 	  echo "Installing Debian's chromium and CJK fonts for browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# nginx for `make serve` and the production-topology tests. Debian's package; its service
+# is not started or enabled by us: the site runs its own instance (deploy/serve.py).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the production topology (make serve, tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 # npm packages for tests (ical.js, node-ical) and front-end libraries; `npm ci` only
 # when node_modules is missing or older than package.json / package-lock.json.

@@ -1,4 +1,9 @@
-"""gunicorn settings for `make serve`; every value can be overridden from the environment."""
+"""gunicorn settings for `make serve` and deploy/; every value can be overridden from the environment.
+
+gunicorn's threaded workers must sit behind a buffering proxy (deploy/nginx.conf): they
+read request headers with no time limit, so a handful of slow clients would hold every
+request slot. Bind it to loopback or a unix socket only, never to a public address.
+"""
 import gc
 import multiprocessing
 import os
@@ -13,7 +18,25 @@ preload_app = True
 accesslog = os.environ.get("CANAL_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+# Under gthread the master's `timeout` only notices a worker whose main loop stops, not a
+# slow request; nginx's proxy_read_timeout bounds requests instead. Kept as a last resort.
 timeout = 30
+graceful_timeout = 20
+# Workers recycle, so no slow leak lives for ever; the jitter keeps them from all
+# restarting at the same moment.
+max_requests = int(os.environ.get("CANAL_MAX_REQUESTS", 20000))
+max_requests_jitter = int(os.environ.get("CANAL_MAX_REQUESTS_JITTER", 2000))
+# No request header becomes SCRIPT_NAME or the scheme at this level: the app trusts
+# X-Forwarded-* only from the proxies CANAL_TRUSTED_PROXIES counts (canal/views/proxy.py).
+forwarder_headers = ""
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+# The control socket would be shared by every gunicorn of this user (./gunicorn.ctl or
+# $HOME): off, unless CANAL_CONTROL_SOCKET names one for this instance.
+control_socket = os.environ.get("CANAL_CONTROL_SOCKET") or "gunicorn.ctl"
+control_socket_disable = not os.environ.get("CANAL_CONTROL_SOCKET")
+# `flask canal reload` finds the master here (USR2 then TERM, see canal/cli.py).
+pidfile = os.environ.get("CANAL_PIDFILE") or None
 
 
 def when_ready(server):

@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
     )
+    app.config.from_mapping(operator_settings(os.environ))
     if test_config:
         app.config.update(test_config)
 
@@ -51,8 +52,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Pages' Last-Modified never goes below this, so a redeploy invalidates client caches.
     app.extensions["canal_loaded_at"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
+    from . import revisions
+    from .deploy import fingerprint
+    ledger_path = app.config.get("CANAL_REVISIONS") or revisions.default_path(app.config["CANAL_EVENTS"])
+    app.extensions["canal_fingerprint"] = fingerprint(app.config["CANAL_EVENTS"], ledger_path)
 
-    from .views import assets, feeds, health, language, pages, security
+    from .views import assets, feeds, health, language, pages, proxy, security
     from .views import maps as map_views
     from .views import plan as plan_views
 
@@ -61,9 +66,38 @@ def create_app(test_config: dict | None = None) -> Flask:
     language.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    proxy.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     map_views.init_app(app)
     app.register_blueprint(plan_views.bp)
     return app
+
+
+def operator_settings(environ) -> dict:
+    """The settings that belong to one deployment rather than to the content, from the
+    environment (gunicorn's systemd unit sets them; tests pass them to create_app).
+
+    CANAL_TRUSTED_PROXIES  how many proxies in front set X-Forwarded-For/-Proto/-Host/-Prefix
+                           (1 behind deploy/nginx.conf; 0, the default, trusts none of them)
+    CANAL_TRUSTED_HOSTS    comma-separated host names the site answers to (others get 400);
+                           empty: any (development)
+    CANAL_RELOAD_STATUS    the file `flask canal reload` writes and /healthz reports
+    CANAL_ICP              ICP备案号 shown in the footer, linked to the MIIT site
+    CANAL_POLICE_FILING    公安备案号 shown in the footer
+    CANAL_MAP_REVIEW_NO    审图号 shown under every map
+    """
+    proxies = environ.get("CANAL_TRUSTED_PROXIES", "0").strip() or "0"
+    if not proxies.isdigit() or int(proxies) > 5:
+        raise SystemExit(f"CANAL_TRUSTED_PROXIES = {proxies!r}: give how many proxies are in front (0 to 5)")
+    hosts = [h.strip() for h in environ.get("CANAL_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "CANAL_TRUSTED_PROXIES": int(proxies),
+        # Flask answers 400 to any other Host header (werkzeug's host_is_trusted).
+        "TRUSTED_HOSTS": hosts or None,
+        "CANAL_RELOAD_STATUS": environ.get("CANAL_RELOAD_STATUS") or None,
+        "CANAL_ICP": environ.get("CANAL_ICP", "").strip(),
+        "CANAL_POLICE_FILING": environ.get("CANAL_POLICE_FILING", "").strip(),
+        "CANAL_MAP_REVIEW_NO": environ.get("CANAL_MAP_REVIEW_NO", "").strip(),
+    }

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 from babel.dates import format_skeleton, get_day_names
 
-from . import recurrence
+from . import occurrence_index, recurrence
 from .text import locale_of
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
@@ -185,12 +185,17 @@ def window(chosen: Filter, now: datetime) -> tuple[datetime, datetime]:
     return begin, finish
 
 
-def find(catalog: Catalog, chosen: Filter, now: datetime) -> list[Occurrence]:
-    """The occurrences the agenda lists for `chosen`, in time order."""
+def find(catalog: Catalog, chosen: Filter, now: datetime, index=None) -> list[Occurrence]:
+    """The occurrences the agenda lists for `chosen`, in time order.
+
+    `index` (an occurrence_index.OccurrenceIndex) answers without expanding rules again."""
     begin, finish = window(chosen, now)
     if finish <= begin:
         return []
-    return recurrence.occurrences(catalog, begin, finish, matching_events(catalog, chosen))
+    events = matching_events(catalog, chosen)
+    if len(events) == len(catalog.events):
+        events = None  # every event: the index need not filter
+    return occurrence_index.lookup(index, catalog, begin, finish, events)
 
 
 def by_day(occurrences: list[Occurrence], first_day: date) -> list[tuple[date, list[Occurrence]]]:

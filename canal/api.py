@@ -8,10 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from . import links
-from .agenda import Filter, sites_along_canal
+from .agenda import BadParameter, Filter, sites_along_canal
 from .model import Catalog, Occurrence
 
 VERSION = 1
+# At most this many occurrences in one answer (about 700 KB); `offset` pages through the rest.
+# The shipped content has about 300 a year, so a default request is answered whole.
+MAX_LIMIT = 500
 
 
 def _moment(value: date | datetime) -> str:
@@ -42,8 +45,29 @@ def occurrence_json(catalog: Catalog, occurrence: Occurrence, lang: str) -> dict
     }
 
 
-def events_json(catalog: Catalog, occurrences: list[Occurrence], chosen: Filter, lang: str) -> dict:
-    """The API answer: the filter that was applied and the matching occurrences."""
+def parse_slice(args) -> tuple[int, int]:
+    """`offset` (0 or more, default 0) and `limit` (1 to MAX_LIMIT, default MAX_LIMIT)."""
+    found = []
+    for name, default, low in (("offset", 0, 0), ("limit", MAX_LIMIT, 1)):
+        values = args.get(name) or []
+        if len(values) > 1:
+            raise BadParameter(name, values[0][:20], "single", count=len(values))
+        text = values[0] if values else ""
+        if not text:
+            found.append(default)
+            continue
+        high = 100_000 if name == "offset" else MAX_LIMIT
+        if not (text.isascii() and text.isdigit() and len(text) <= 6 and low <= int(text) <= high):
+            raise BadParameter(name, text[:20], name, min=low, max=high)
+        found.append(int(text))
+    return found[0], found[1]
+
+
+def events_json(catalog: Catalog, occurrences: list[Occurrence], chosen: Filter, lang: str,
+                offset: int = 0, limit: int = MAX_LIMIT, next_url: str | None = None) -> dict:
+    """The API answer: the filter that was applied and the matching occurrences, at most
+    `limit` of them from `offset` on; `total` counts them all, `next` links the rest."""
+    shown = occurrences[offset:offset + limit]
     return {
         "version": VERSION,
         "language": lang,
@@ -56,8 +80,12 @@ def events_json(catalog: Catalog, occurrences: list[Occurrence], chosen: Filter,
             "to": chosen.end.isoformat() if chosen.end else None,
             "q": chosen.q,
         },
-        "count": len(occurrences),
-        "occurrences": [occurrence_json(catalog, o, lang) for o in occurrences],
+        "count": len(shown),
+        "occurrences": [occurrence_json(catalog, o, lang) for o in shown],
+        "total": len(occurrences),
+        "offset": offset,
+        "limit": limit,
+        "next": next_url if offset + limit < len(occurrences) else None,
     }
 
 

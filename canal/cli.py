@@ -110,3 +110,56 @@ def revisions_command(path: str | None, check_only: bool) -> None:
         revisions.write(updated, ledger_path)
     click.echo(f"{len(changed)} event(s) recorded in {ledger_path}"
                + (f": {', '.join(changed)}" if changed else ""))
+
+
+@canal.command("reload")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--timeout", default=60.0, show_default=True,
+              help="Seconds to wait for the new server to answer with the new content.")
+def reload_command(path: str | None, timeout: float) -> None:
+    """Check PATH, then swap the running gunicorn to it with no failed request.
+
+    PATH is the content file gunicorn serves ($CANAL_EVENTS or events.toml). Invalid content
+    is refused with every problem listed and the old content keeps serving. Valid content:
+    USR2 to the master (a new master loads it, sharing the listening socket), wait until
+    /healthz answers with its fingerprint, then TERM to the old master, which finishes its
+    requests. Needs $CANAL_PIDFILE and $CANAL_BIND as gunicorn got them (`make
+    deploy-content` passes them); the outcome goes to $CANAL_RELOAD_STATUS for /healthz.
+    """
+    from datetime import datetime, timezone
+
+    from . import deploy, revisions
+
+    path = path or os.environ.get("CANAL_EVENTS") or str(DEFAULT_CONTENT)
+    ledger_path = os.environ.get("CANAL_REVISIONS") or revisions.default_path(path)
+    status_path = os.environ.get("CANAL_RELOAD_STATUS")
+    at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    wanted = deploy.fingerprint(path, ledger_path)
+
+    def refuse(problems: list[str], summary: str) -> None:
+        for line in problems:
+            click.echo(line)
+        click.echo(summary, err=True)
+        if status_path:
+            deploy.write_status(status_path, {"ok": False, "at": at, "content": wanted,
+                                              "problems": problems[:50], "summary": summary})
+        sys.exit(1)
+
+    try:
+        load(path)
+        revisions.read(ledger_path)
+    except LoadError as err:
+        refuse([str(p) for p in err.problems],
+               f"{len(err.problems)} problem(s) in {path}: not deployed; the old content keeps serving")
+    except revisions.LedgerError as err:
+        refuse([str(err)], f"{ledger_path} is broken: not deployed; the old content keeps serving")
+    try:
+        # /healthz is asked under a host the site answers to (CANAL_TRUSTED_HOSTS, as gunicorn has it).
+        host = (os.environ.get("CANAL_TRUSTED_HOSTS") or "localhost").split(",")[0].strip() or "localhost"
+        outcome = deploy.swap(os.environ.get("CANAL_PIDFILE", ""), os.environ.get("CANAL_BIND", ""),
+                              wanted, timeout, host)
+    except deploy.SwapError as err:
+        refuse([], f"{err}; the old content keeps serving")
+    if status_path:
+        deploy.write_status(status_path, {"ok": True, "at": at, "content": wanted, "problems": []})
+    click.echo(f"Deployed {path} ({wanted[:12]}…): {outcome}")

@@ -9,6 +9,7 @@ and filters in the browser; see `CANAL_STATIC_EXPORT` in the templates.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -95,12 +96,32 @@ def _kind(path: Path) -> str:
             ".geojson": "data"}.get(suffix, "assets")
 
 
+# host[:port] of letters, digits, dots and hyphens (or [IPv6]); path segments of URL-safe
+# characters. Anything else (quotes, spaces, "..", backslashes) would be written into every
+# link, feed and script of the export.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+                   r"|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\Z")
+_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+\Z")
+
+
 def check_base_url(base_url: str) -> str:
     """The export's address with one trailing slash; ExportError unless it is http(s)://host…"""
-    parts = urlsplit(base_url)
+    problem = (f"--base-url {base_url!r} is not a web address such as "
+               "https://cdn.example.org/canal/ (scheme, host, optional path)")
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise ExportError(problem) from None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ExportError(f"--base-url {base_url!r} is not a web address such as "
-                          "https://cdn.example.org/canal/ (scheme, host, optional path)")
+        raise ExportError(problem)
+    if not _HOST.match(parts.netloc):
+        raise ExportError(f"{problem}: the host may only use letters, digits, '.', '-' and a :port")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if any(segment in (".", "..") or not _SEGMENT.match(segment) for segment in segments) \
+            or "//" in parts.path or (parts.path and not parts.path.startswith("/")):
+        raise ExportError(f"{problem}: each part of the path may only use letters, digits, "
+                          "'.', '_', '~' and '-' (no '..', quotes or spaces)")
     return base_url.rstrip("/") + "/"
 
 
@@ -125,6 +146,14 @@ def check_destination(outdir: Path) -> None:
     if outdir.exists() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
         raise ExportError(f"{outdir} is not empty and is not an earlier export; "
                           "choose an empty or new folder")
+    # Writing a page through a symbolic link left inside would write wherever it points.
+    if outdir.exists():
+        for folder, dirs, files in os.walk(outdir):
+            for name in dirs + files:
+                path = Path(folder) / name
+                if path.is_symlink():
+                    raise ExportError(f"{path} is a symbolic link; the export writes only real "
+                                      "files and folders: remove it or choose another folder")
 
 
 def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = None,
@@ -192,6 +221,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
             summary.bytes += path.stat().st_size
             summary.by_kind[_kind(path)] += 1
             summary.compressed += _write_compressed_copies(path)
+    _write_headers_file(destination, base)
     (destination / MARKER).write_text("Written by `flask canal freeze`; safe to replace.\n")
     return summary
 
@@ -205,3 +235,17 @@ def _write_not_found_pages(app: Flask, destination: Path, base: str) -> None:
         with app.app_context():
             response = client.get(f"/{prefix}__not_found__/", base_url=base)
         (destination / prefix / "404.html").write_bytes(response.get_data())
+
+
+def _write_headers_file(destination: Path, base: str) -> None:
+    """_headers (Netlify, Cloudflare Pages and others read it): the live site's security
+    headers for every file. Pages also carry their script policy in a <meta> element."""
+    prefix = urlsplit(base).path.rstrip("/")
+    (destination / "_headers").write_text(
+        f"{prefix}/*\n"
+        # Only what the pages' own policies cannot say, or that they all say: a browser
+        # enforces both policies, so a script-src here would block the map's inline script.
+        "  Content-Security-Policy: frame-ancestors 'none'; object-src 'none'; base-uri 'self'\n"
+        "  X-Content-Type-Options: nosniff\n"
+        "  Referrer-Policy: strict-origin-when-cross-origin\n"
+        "  X-Frame-Options: DENY\n", encoding="utf-8")

@@ -26,7 +26,9 @@ from .model import (
 )
 from .recurrence import RuleError, is_rule_date, parse_rule
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# \Z, not $: "$" also matches before a final newline, and an id "x\n" would pass
+# and then break URLs and the UID line of every feed.
+ID_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # Invisible control characters (TOML lets "\u0007" through) break iCalendar and XML.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Roughly the North Canal region; a point outside is almost always a typo or a
@@ -55,7 +57,9 @@ class Problem:
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
-        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        # One problem, one line: a key holding a newline is shown with "\\n".
+        where = self.where if self.where.isprintable() else repr(self.where)[1:-1]
+        return f"{place}: {where}: {self.message}" if where else f"{place}: {self.message}"
 
 
 class LoadError(Exception):
@@ -155,7 +159,8 @@ class _Reader:
         for key, value in self.table(doc.get(section, {}), (section,)).items():
             path = (section, key)
             if not ID_PATTERN.match(key):
-                self.problem(path, f"id '{key}' may only use lowercase letters a-z, digits 0-9 "
+                shown = key if key.isprintable() else repr(key)[1:-1]  # a newline shown as \\n
+                self.problem(path, f"id '{shown}' may only use lowercase letters a-z, digits 0-9 "
                                    "and '-' (it appears in URLs)")
             found.append((key, self.table(value, path), path))
         return found

@@ -219,22 +219,38 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
     return legs
 
 
-def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float) -> list[Occurrence]:
+def _sites_near(catalog: Catalog, site_id: str, radius_km: float, memo: dict) -> list[str]:
+    """Sites within `radius_km` of one site; a cheap latitude/longitude box first."""
+    if site_id not in memo:
+        centre = catalog.sites[site_id]
+        dlat = radius_km / 110.0
+        dlon = radius_km / max(1.0, 111.3 * math.cos(math.radians(centre.lat)))
+        memo[site_id] = [other_id for other_id, other in catalog.sites.items()
+                         if abs(other.lat - centre.lat) <= dlat and abs(other.lon - centre.lon) <= dlon
+                         and distance_km(centre, other) <= radius_km]
+    return memo[site_id]
+
+
+def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float,
+            index=None, memo: dict | None = None) -> list[Occurrence]:
+    """Other events that day at sites within `radius_km` of the day's stops.
+
+    Only events at those sites are looked at, and their occurrences come from `index`
+    (an occurrence_index.OccurrenceIndex) when it holds the day: a plan's cost does not
+    grow with the size of the catalog times its days."""
     chosen = {s.event_id for s in stops}
     sites = {catalog.events[s.event_id].site for s in stops}
-    found = []
-    for occurrence in occurrences(catalog, day, day + timedelta(days=1)):
-        event = occurrence.event
-        if event.id in chosen or occurrence.cancelled:
-            continue
-        here = catalog.sites[event.site]
-        if any(distance_km(here, catalog.sites[s]) <= radius_km for s in sites):
-            found.append(occurrence)
-    return found
+    memo = {} if memo is None else memo
+    near = sorted({near_id for s in sites for near_id in _sites_near(catalog, s, radius_km, memo)})
+    candidates = [e for site_id in near for e in catalog.events_at(site_id) if e.id not in chosen]
+    found = index.on_day(day, candidates) if index is not None and index.catalog is catalog else None
+    if found is None:
+        found = occurrences(catalog, day, day + timedelta(days=1), candidates)
+    return [o for o in found if not o.cancelled]
 
 
 def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NEARBY_KM,
-               limit: int = MAX_ITEMS, added: list[str] = ()) -> Plan:
+               limit: int = MAX_ITEMS, added: list[str] = (), index=None) -> Plan:
     """The plan for the raw `o` parameter values (plus `added` items); never raises on bad input.
 
     `nearby_km` None skips the nearby suggestions (the calendar file does not show them).
@@ -242,16 +258,23 @@ def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NE
     `added` items come from "add to plan" links that do not know the plan: one already
     in it is simply not added again, rather than reported as a duplicate.
     """
-    present = {item.strip() for value in values for item in value.split(",")}
-    fresh = [item.strip() for value in added for item in value.split(",") if item.strip() not in present]
-    keys, notices = parse_keys([*values, ",".join(fresh)], catalog, limit)
+    keys, notices = normalise(catalog, values, added, limit)
     stops = [_stop(catalog, key, position) for position, key in enumerate(keys)]
-    days = []
+    days, memo = [], {}
     for day in sorted({s.day for s in stops}):
         todays = _arranged([s for s in stops if s.day == day], catalog)
         days.append(Day(day, todays, _legs(todays, catalog), _conflicts(todays, catalog),
-                        [] if nearby_km is None else _nearby(todays, day, catalog, nearby_km)))
+                        [] if nearby_km is None else _nearby(todays, day, catalog, nearby_km, index, memo)))
     return Plan(keys, days, notices)
+
+
+def normalise(catalog: Catalog, values: list[str], added: list[str] = (),
+              limit: int = MAX_ITEMS) -> tuple[list[str], list[Notice]]:
+    """The plan's clean keys and notices: everything its page depends on besides the catalog
+    (the page cache's key, so that two spellings of one plan are rendered once)."""
+    present = {item.strip() for value in values for item in value.split(",")}
+    fresh = [item.strip() for value in added for item in value.split(",") if item.strip() not in present]
+    return parse_keys([*values, ",".join(fresh)], catalog, limit)
 
 
 def with_item(keys: list[str], key: str) -> list[str]:

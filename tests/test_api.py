@@ -64,7 +64,9 @@ def test_events_json_fields_and_order(client):
     response = client.get("/en/api/events.json?area=langfang&from=2027-05-01&to=2027-05-08")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = json.loads(response.data)
-    assert list(data) == ["version", "language", "timezone", "filters", "count", "occurrences"]
+    # Fields are only ever added at the end (issue 17 added the slice: total … next).
+    assert list(data) == ["version", "language", "timezone", "filters", "count", "occurrences",
+                          "total", "offset", "limit", "next"]
     assert data["filters"] == {"area": ["langfang"], "site": [], "category": [],
                                "from": "2027-05-01", "to": "2027-05-08", "q": ""}
     assert data["count"] == len(data["occurrences"]) == 4  # boat trips 1, 2, 8 May; carnival 8 May

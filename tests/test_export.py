@@ -268,3 +268,43 @@ def test_the_exported_agenda_ignores_a_malformed_date(page, export_site):
 def test_the_exported_agenda_searches_every_word_as_the_server_does(page, export_site, client):
     page.goto(export_site + "en/events/?q=wharf+XIANGHE")
     assert page.locator("li.occurrence:visible").count() == live_total(client, "q=wharf+XIANGHE") > 0
+
+
+@pytest.mark.parametrize("address", [
+    "https://cdn.example.org/../etc/", "https://cdn.example.org/a b/", 'https://cdn.example.org/"x/',
+    "https://cdn.example.org/it's/", "https://cdn.example.org:port/", "https://cdn.exa mple.org/",
+    "https://user@cdn.example.org/", "https://cdn.example.org/a\\\\b/", "https://cdn.example.org//x/",
+    "https://cdn.example.org/<x>/", "https://[::1/"])
+def test_freeze_command_refuses_an_address_that_would_break_links(tmp_path, address):
+    result = freeze_command(str(tmp_path / "site"), "--base-url", address)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.output.startswith("Error: ") and "is not a web address" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_freeze_refuses_a_symbolic_link_inside_an_earlier_export(tmp_path):
+    out, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / ".canal-export").write_text("earlier")
+    (out / "events").symlink_to(elsewhere, target_is_directory=True)
+    result = freeze_command(str(out), "--base-url", BASE)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{out / 'events'} is a symbolic link" in result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_exported_pages_carry_their_script_policy_for_hosts_without_headers(export):
+    from canal.views.security import script_hash
+    out = export[0]
+    home = (out / "index.html").read_text(encoding="utf-8")
+    meta = [a for t, a in Page(home).elements
+            if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert len(meta) == 1
+    policy = meta[0]["content"]
+    inline = home.split("<script>", 1)[1].split("</script>", 1)[0]  # the map's script
+    assert script_hash(inline) in policy and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert "frame-ancestors" not in policy  # ignored in <meta>: said in _headers instead
+    headers = (out / "_headers").read_text()
+    assert headers.startswith("/canal/*\n") and "frame-ancestors 'none'" in headers
+    assert "X-Content-Type-Options: nosniff" in headers and "script-src" not in headers

@@ -25,7 +25,8 @@ def test_feed_headers(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.headers["Cache-Control"] == ("public, max-age=3600, s-maxage=3600, "
+                                                 "stale-while-revalidate=60, stale-if-error=86400")
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('inline; filename="') and disposition.isascii()
     assert response.headers["ETag"].startswith('"') and not response.headers["ETag"].startswith("W/")

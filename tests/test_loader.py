@@ -263,3 +263,13 @@ except = [1900-01-01]
         "events.toml:26: events.far.end: 9999-12-31 is not between 2000 and 2100",
         "events.toml:34: events.skip.except: 1900-01-01 is not between 2000 and 2100",
     ]
+
+
+def test_an_id_ending_in_a_newline_is_refused():
+    # "$" in a pattern matches before a final newline: such an id used to pass and then
+    # put a bare LF in every feed's UID line.
+    text = VALID_HEAD + '\n[events."fair\\n"]\ntitle = { zh = "集市" }\nsite = "wharf"\n' \
+        'categories = ["festival"]\nstart = 2026-12-05\nend = 2026-12-05\nsource = "https://canal.test/"\n'
+    assert problems_of(text) == [
+        "events.toml:21: events.fair\\n: id 'fair\\n' may only use lowercase letters a-z, "
+        "digits 0-9 and '-' (it appears in URLs)"]

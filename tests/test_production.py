@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_reports_the_loaded_content(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "sites": 3, "events": 5}
+    health = response.get_json()
+    assert {k: health[k] for k in ("status", "sites", "events")} == {"status": "ok", "sites": 3, "events": 5}
+    from canal.deploy import fingerprint
+    assert health["content"] == fingerprint(DATA / "minimal.toml", DATA / "minimal.revisions.toml")
+    assert len(health["content"]) == 64 and health["loaded_at"].endswith("+00:00")
+    assert health["last_reload"] is None and health["last_reload_failed"] is False
     assert "no-store" in response.headers["Cache-Control"]
 
 
@@ -86,7 +91,8 @@ def test_gunicorn_serves_the_site_without_leaking_its_version(tmp_path):
 def test_pages_are_cached_and_revalidate_with_304(client):
     first = client.get("/")
     assert first.status_code == 200
-    assert first.headers["Cache-Control"] == "public, max-age=600"
+    assert first.headers["Cache-Control"] == ("public, max-age=600, s-maxage=600, "
+                                              "stale-while-revalidate=60, stale-if-error=86400")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
     assert client.get("/", headers={"If-Modified-Since": modified}).status_code == 304

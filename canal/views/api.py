@@ -4,16 +4,19 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, url_for
 
 from .. import agenda, api, atom
+from ..safejson import json_for_script
 from ..revisions import EPOCH
-from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .http import CACHE_PARAMETERS, cached_page, occurrence_index
+from .language import canonical_url, catalog, current_lang, localized, now
 from .pages import bp
 
 def _json(data, mimetype: str) -> Response:
-    body = json.dumps(data, ensure_ascii=False, indent=1)
+    # As json.dumps(indent=1), with <, > and & \u-escaped: the same JSON to every parser,
+    # and a `q` of markup is never sent back as markup.
+    body = json_for_script(data, indent=1)
     response = Response(body, mimetype=mimetype)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -30,7 +33,7 @@ def content_updated() -> datetime:
 @cached_page
 def events_atom():
     """Upcoming events as Atom 1.0."""
-    body = atom.feed(catalog(), agenda.find(catalog(), agenda.Filter(), now()),
+    body = atom.feed(catalog(), agenda.find(catalog(), agenda.Filter(), now(), occurrence_index()),
                      current_lang(), content_updated())
     response = Response(body, mimetype="application/atom+xml")
     return response
@@ -39,10 +42,17 @@ def events_atom():
 @localized(bp, "/api/events.json")
 @cached_page
 def events_json():
-    """Occurrences as JSON, with the same filters as /events/ (no pagination)."""
-    chosen = agenda.parse_filter(request.args.to_dict(flat=False), catalog())
-    found = agenda.find(catalog(), chosen, now())
-    return _json(api.events_json(catalog(), found, chosen, current_lang()), "application/json")
+    """Occurrences as JSON, with the same filters as /events/; `offset`/`limit` page it."""
+    args = request.args.to_dict(flat=False)
+    chosen = agenda.parse_filter(args, catalog())
+    offset, limit = api.parse_slice(args)
+    found = agenda.find(catalog(), chosen, now(), occurrence_index())
+    # Only the parameters that make the answer: junk ones would make two answers of one key.
+    following = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
+    following["offset"] = [str(offset + limit)]
+    next_url = canonical_url(url_for("pages.events_json", **following))
+    return _json(api.events_json(catalog(), found, chosen, current_lang(), offset, limit, next_url),
+                 "application/json")
 
 
 @localized(bp, "/api/sites.geojson")

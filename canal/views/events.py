@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template, request
 
 from .. import agenda, jsonld, recurrence, rules
 from ..model import Occurrence
-from .http import cached_page
+from .http import cached_page, occurrence_index
 from .language import catalog, current_lang, localized, now, page_path
 from .pages import bp
 
@@ -33,7 +33,7 @@ def events():
     chosen = agenda.parse_filter(args, catalog())
     number = agenda.parse_page(args)
     moment = now()
-    found = agenda.find(catalog(), chosen, moment)
+    found = agenda.find(catalog(), chosen, moment, occurrence_index())
     # A static export has no server to answer ?page= or filters: it lists everything
     # and static/export-filter.js filters in the browser.
     size = max(len(found), 1) if current_app.config.get("CANAL_STATIC_EXPORT") else agenda.PAGE_SIZE

@@ -6,14 +6,16 @@ lookup, a hash comparison and headers.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Response, current_app, request
 
-from .language import now
+from .. import occurrence_index as occ
+from .language import catalog, now
 from .security import inline_script_hashes
 
 DEFAULT_MAX_AGE = 3600
@@ -32,16 +34,28 @@ def conditional(body: bytes, mimetype: str, last_modified: datetime | None = Non
     response.set_etag(etag or etag_of(body))
     if last_modified is not None:
         response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
+    response.headers["Cache-Control"] = shared_cache_control(max_age)
     return response.make_conditional(request)
 
 
-class RenderCache:
-    """Rendered bodies, least recently used first out, thread-safe.
+# A CDN may serve a copy this long past its age while it revalidates in the background,
+# and for a day when the origin is down: content is read-only, an old copy beats an error.
+STALE_WHILE_REVALIDATE = 60
+STALE_IF_ERROR = 86400
 
-    Bounded by bytes, not entries: any query string is a new URL, so junk parameters
-    must not be able to grow a worker's memory without limit.
+
+def shared_cache_control(max_age: int) -> str:
+    """Cache-Control for browsers and shared caches (CDNs, nginx) alike."""
+    return (f"public, max-age={max_age}, s-maxage={max_age}, "
+            f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}")
+
+
+class RenderCache:
+    """Rendered pages, least recently used first out, thread-safe.
+
+    Bounded by what entries really cost in memory (body, validators, key and the
+    dictionary's own bookkeeping: see footprint), not by their count or body alone:
+    any query string is a new key, so junk must not grow a worker without limit.
     """
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024):
@@ -57,12 +71,14 @@ class RenderCache:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key, entry, size: int) -> None:
+    def put(self, key, entry, size: int | None = None) -> None:
+        """Keep `entry` under `key`; `size` defaults to the measured footprint of both."""
+        cost = footprint((key, entry)) + ENTRY_OVERHEAD if size is None else size
         with self._lock:
             if key in self._entries:
                 self.size -= self._entries.pop(key)[1]
-            self._entries[key] = (entry, size)
-            self.size += size
+            self._entries[key] = (entry, cost)
+            self.size += cost
             while self.size > self.max_bytes and len(self._entries) > 1:
                 self.size -= self._entries.popitem(last=False)[1][1]
 
@@ -70,7 +86,37 @@ class RenderCache:
         return len(self._entries)
 
 
+# An OrderedDict entry: the hash table slot, its linked-list node and the (entry, cost)
+# pair with its int; measured with tracemalloc (tests/test_bounded.py).
+ENTRY_OVERHEAD = 200
+
+
+def footprint(value, _seen=None) -> int:
+    """Bytes held by a cache key or entry: containers, strings, bytes, the lot."""
+    seen = _seen if _seen is not None else set()
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    size = sys.getsizeof(value)
+    if isinstance(value, (tuple, list, frozenset, set)):
+        size += sum(footprint(item, seen) for item in value)
+    elif isinstance(value, dict):
+        size += sum(footprint(k, seen) + footprint(v, seen) for k, v in value.items())
+    return size
+
+
 PAGE_MAX_AGE = 600
+# The query parameters cached pages read. Others change nothing in a page, so they are left
+# out of its cache key: `?x=<random>` is a hit, not a new render. A view that reads a new
+# parameter must add it here, or it would be answered from another URL's entry.
+CACHE_PARAMETERS = frozenset({"area", "site", "category", "from", "to", "q", "page", "month",
+                              "offset", "limit"})
+
+
+def canonical_query() -> tuple:
+    """The request's cache-relevant parameters, by name (each name's values in order)."""
+    args = request.args
+    return tuple((name, tuple(args.getlist(name))) for name in sorted(args) if name in CACHE_PARAMETERS)
 # Headers a view sets that must survive caching (the JSON API is open to other sites).
 KEPT_HEADERS = ("Access-Control-Allow-Origin",)
 
@@ -96,7 +142,7 @@ def cached_page(view):
     def wrapper(**kwargs):
         hour = this_hour()
         # The mount point is part of the page: links and assets are written under it.
-        key = (request.script_root, request.path, request.query_string, hour)
+        key = (request.script_root, request.path, canonical_query(), hour)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())
         found = cache.get(key)
         entry = found[0] if found else None
@@ -108,9 +154,26 @@ def cached_page(view):
             body = response.get_data()
             # The ETag is hashed once here, not on every answer from the cache.
             entry = (body, etag_of(body), response.mimetype, kept, frozenset(inline_script_hashes()))
-            cache.put(key, entry, len(body))
+            cache.put(key, entry)
         body, etag, mimetype, kept, script_hashes = entry
         inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
         return conditional(body, mimetype, last_modified=page_last_modified(hour),
                            max_age=PAGE_MAX_AGE, etag=etag, headers=kept)
     return wrapper
+
+
+_index_lock = threading.Lock()
+
+
+def occurrence_index() -> occ.OccurrenceIndex:
+    """The app's occurrence index, rebuilt when the catalog changed or "now" left its window."""
+    moment = now()
+    horizon = moment + timedelta(days=occ.DAYS_AFTER - 30)
+    index = current_app.extensions.get("canal_index")
+    if index is None or index.catalog is not catalog() or not index.covers(moment, horizon):
+        with _index_lock:
+            index = current_app.extensions.get("canal_index")
+            if index is None or index.catalog is not catalog() or not index.covers(moment, horizon):
+                index = occ.OccurrenceIndex(catalog(), moment.date())
+                current_app.extensions["canal_index"] = index
+    return index

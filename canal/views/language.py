@@ -6,6 +6,8 @@ it lives in `g.lang`, and `url_for` keeps the current language unless told other
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from datetime import datetime
 from typing import Callable
 
@@ -67,8 +69,12 @@ def switch_url(lang: str) -> str:
         path = path[len(ENGLISH_PREFIX):] or "/"
     if lang == "en":
         path = ENGLISH_PREFIX + path
-    query = request.query_string.decode("utf-8", "replace")
-    return path + ("?" + query if query else "")
+    # Only the parameters that make the page: a cached page must not carry the first
+    # visitor's junk parameters into every later visitor's language link.
+    from .http import CACHE_PARAMETERS
+    pairs = [(name, value) for name, value in request.args.items(multi=True)
+             if name in CACHE_PARAMETERS or name in ("o", "add")]
+    return path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def page_path() -> str:

@@ -5,12 +5,13 @@ their routes to this blueprint, so endpoints read `pages.<name>`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from .. import agenda, links, recurrence, rules
 from .. import text as words
 from ..agenda import BadParameter
+from ..safejson import json_for_script
 from .http import cached_page
 from .language import catalog, current_lang, localized, now
 
@@ -31,6 +32,8 @@ EXPECTED = {
     "q": _l("a search text of at most %(max)s characters"),
     "page": _l("a whole number, 1 or more"),
     "page-max": _l("a page number from 1 to %(pages)s"),
+    "offset": _l("a whole number from %(min)s to %(max)s"),
+    "limit": _l("a whole number from %(min)s to %(max)s"),
     "single": _l("a single value (it was given %(count)s times)"),
     "year": _l("a year from %(min)s to %(max)s"),
     "month": _l("a month number from 01 to 12"),
@@ -67,8 +70,11 @@ def bad_parameter(error: BadParameter):
     """A malformed parameter: 400, naming it and saying what it should be."""
     expected = EXPECTED[error.expected] % error.details
     if request.path.endswith((".json", ".geojson")):
-        return jsonify(error="bad-parameter", parameter=error.parameter,
-                       value=error.value, expected=str(expected)), 400
+        # <, > and & \u-escaped: the bad value comes back as the same JSON string, yet no
+        # markup of the request ever appears in the answer's bytes.
+        body = json_for_script({"error": "bad-parameter", "expected": str(expected),
+                                "parameter": error.parameter, "value": error.value})
+        return current_app.response_class(body + "\n", status=400, mimetype="application/json")
     return render_template("400.html", error=error, expected=expected), 400
 
 

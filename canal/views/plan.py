@@ -1,8 +1,8 @@
 """The visitor's trip plan: /plan/ (the page) and /plan.ics (its calendar file).
 
-The plan lives in the query string (`o=<event-id>@<yyyy-mm-dd>,…`), so these pages are
-not kept in the page cache: they are rendered per request (cheap: a handful of
-occurrences) and sent with validators. `add=` items come from "add to plan" links on
+The plan lives in the query string (`o=<event-id>@<yyyy-mm-dd>,…`). Plan pages are kept in
+a cache of their own, keyed by the normalised plan (its clean keys and notices), so that
+other spellings of the same plan and junk parameters are not rendered again. `add=` items come from "add to plan" links on
 cached pages, which cannot know the visitor's plan; static/plan.js merges them with
 the plan saved in the browser.
 """
@@ -17,7 +17,9 @@ from ..safejson import json_for_script
 from ..text import punctuation
 from ..model import FIRST_YEAR, LAST_YEAR, Occurrence
 from ..plan_outputs import map_data, plan_calendar
-from .http import conditional, page_last_modified, this_hour
+from .http import (RenderCache, conditional, etag_of, occurrence_index, page_last_modified,
+                   this_hour)
+from .security import inline_script_hashes
 from .language import canonical_url, catalog, current_lang, localized, now
 
 bp = Blueprint("plan", __name__)
@@ -27,6 +29,7 @@ MAX_QUERY_CHARS = 8000
 NOTICES_SHOWN = 20
 NEARBY_SHOWN = 10
 MAX_AGE = 600
+PLAN_CACHE_BYTES = 16 * 1024 * 1024
 
 
 @bp.record_once
@@ -92,14 +95,32 @@ def page():
         values, added = _values()
     except BadParameter as error:
         return _too_long(error)
+    hour = this_hour()
+    keys, notices = trip.normalise(catalog(), values, added)
+    # Keyed by the normalised plan: `?o=a,b`, `?o=a&o=b&x=1` and `?add=a&o=a,b` are one page.
+    key = (request.script_root, request.path, tuple(keys), tuple(notices), hour)
+    cache: RenderCache = current_app.extensions.setdefault("canal_plan_cache",
+                                                          RenderCache(PLAN_CACHE_BYTES))
+    found = cache.get(key)
+    if found is None:
+        body = _render_page(values, added).encode("utf-8")
+        found = ((body, etag_of(body), frozenset(inline_script_hashes())), 0)
+        cache.put(key, found[0])
+    body, etag, script_hashes = found[0]
+    inline_script_hashes().update(script_hashes)
+    return conditional(body, "text/html", last_modified=page_last_modified(hour),
+                       max_age=MAX_AGE, etag=etag)
+
+
+def _render_page(values: list[str], added: list[str]) -> str:
     lang = current_lang()
     plan = trip.build_plan(catalog(), values, current_app.config["CANAL_PLAN_NEARBY_KM"],
-                           added=added)
+                           added=added, index=occurrence_index())
     tiles = current_app.extensions["canal_tiles"][lang]
     data = dict(map_data(catalog(), plan, lang, tiles, _map_labels(), request.script_root),
                 keys=plan.keys)
     ics_path = url_for("plan.ics", o=",".join(plan.keys))
-    body = render_template(
+    return render_template(
         "plan.html",
         plan=plan,
         notices=[notice_text(n) for n in plan.notices[:NOTICES_SHOWN]],
@@ -110,8 +131,6 @@ def page():
         ics_path=ics_path,
         subscribe=calendar_links.subscribe(canonical_url(ics_path), _("My plan")),
     )
-    return conditional(body.encode("utf-8"), "text/html", last_modified=page_last_modified(this_hour()),
-                       max_age=MAX_AGE)
 
 
 @localized(bp, "/plan.ics")

@@ -58,4 +58,21 @@ def init_app(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        if app.config.get("CANAL_STATIC_EXPORT") and response.mimetype == "text/html":
+            _policy_in_page(response)
         return response
+
+
+# A static host sends no headers of ours, so the export carries the policy in each page
+# (and in _headers, for hosts that read one: see export.py). frame-ancestors has no effect
+# in a <meta> element (browsers warn about it), so only _headers can say it.
+META_CHARSET = b'<meta charset="utf-8">'
+
+
+def _policy_in_page(response: Response) -> None:
+    policy = "; ".join(d for d in response.headers["Content-Security-Policy"].split("; ")
+                       if not d.startswith("frame-ancestors"))
+    body = response.get_data()
+    if META_CHARSET in body:
+        meta = f'\n  <meta http-equiv="Content-Security-Policy" content="{policy}">'.encode()
+        response.set_data(body.replace(META_CHARSET, META_CHARSET + meta, 1))
