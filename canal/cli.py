@@ -37,7 +37,24 @@ def check(path: str | None) -> None:
         click.echo(f"{len(err.problems)} problem(s) in {path}", err=True)
         sys.exit(1)
     recurring = sum(1 for e in catalog.events.values() if e.recurring)
-    click.echo(f"OK: {len(catalog.sites)} sites, {len(catalog.events)} events ({recurring} recurring)")
+    warnings = _position_warnings(catalog, path)
+    for warning in warnings:
+        click.echo(str(warning))
+    click.echo(f"OK: {len(catalog.sites)} sites, {len(catalog.events)} events ({recurring} recurring)"
+               + (f"; {len(warnings)} warning(s) above" if warnings else ""))
+
+
+def _position_warnings(catalog, path: str) -> list:
+    """Sites on the water far from the canal line (warnings: the file still loads)."""
+    from .placement import position_warnings
+    from .route import RouteError, load_line
+
+    try:
+        line = load_line()
+    except RouteError as err:  # the shipped line is broken: that is the repository's fault
+        click.echo(f"canal line: {err}", err=True)
+        sys.exit(1)
+    return position_warnings(catalog, line, Path(path).read_text(encoding="utf-8"))
 
 
 @canal.command("freeze")
