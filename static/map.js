@@ -191,7 +191,7 @@
     return new Search();
   }
 
-  function legendControl(labels, withCluster) {
+  function legendControl(labels, withCluster, withSchematic) {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
@@ -211,7 +211,7 @@
         row("canal-legend__site canal-legend__site--approx", labels.approximate);
         if (withCluster) row("canal-legend__cluster", labels.cluster.replace("{count}", "n"));
         row("canal-legend__route", labels.route);
-        row("canal-legend__route canal-legend__route--schematic", labels.routeSchematic);
+        if (withSchematic) row("canal-legend__route canal-legend__route--schematic", labels.routeSchematic);
         details.appendChild(list);
         L.DomEvent.disableClickPropagation(details);
         return details;
@@ -366,7 +366,7 @@
       });
     }
     searchControl(data, reveal).addTo(map);
-    legendControl(labels, true).addTo(map);
+    legendControl(labels, true, data.schematicRoute).addTo(map);
     return { map: map, cluster: cluster, markers: markers, reveal: reveal };
   }
 
@@ -377,7 +377,7 @@
     marker.bindPopup(function () { return popupContent(site, labels, false); });
     // On a site's own page the site is the one selected: its circle is always shown.
     if (site.approximate) marker.precisionCircle = precisionCircle(site).addTo(map);
-    legendControl(labels, false).addTo(map);
+    legendControl(labels, false, data.schematicRoute).addTo(map);
     var markers = {};
     markers[site.id] = marker;
     return { map: map, cluster: null, markers: markers };

@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
 from .. import links, maps
+from ..route import load_line
 from ..text import punctuation
 from .language import catalog, current_lang, now
 from .security import allow_inline_script
@@ -48,6 +49,11 @@ def map_labels() -> dict[str, str]:
         "close": _("Close"),
         **punctuation(current_lang()),
     }
+
+
+def canal_line_has_schematic_reach() -> bool:
+    """Whether part of the canal line is still a schematic (the map credit says so)."""
+    return any(segment.schematic for segment in load_line().segments)
 
 
 def lang_root() -> str:
@@ -116,3 +122,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(home_map, "home_map")
     app.add_template_global(site_map, "canal_site_map")
     app.add_template_global(lang_root, "lang_root")
+    app.add_template_global(canal_line_has_schematic_reach, "canal_line_has_schematic_reach")
