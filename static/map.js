@@ -196,7 +196,8 @@
       options: { position: "bottomright" },
       onAdd: function () {
         var details = el("details", "canal-legend");
-        details.open = window.matchMedia("(min-width: 40em)").matches;
+        // Open on a wide home map; on a site's small map it would cover most of it.
+        details.open = withCluster && window.matchMedia("(min-width: 40em)").matches;
         details.appendChild(el("summary", null, labels.legend));
         var list = el("ul");
         function row(symbolClass, text) {

@@ -114,4 +114,10 @@ def test_a_site_page_map_shows_the_circle_only_for_an_approximate_site(
     watch = open_page(page, serve(shipped_app) + f"/en/sites/{site_id}/", handle)
     assert page.evaluate(f"({CIRCLES})({handle}.map)") == expected
     assert [row[1] for row in page.evaluate(ROUTE)] == [False, False, False, False, True]
+    # The small map starts with its legend closed (it would cover the map); it opens on demand.
+    legend = page.locator(".canal-legend")
+    assert legend.get_attribute("open") is None
+    legend.locator("summary").click()
+    rows = [r.strip() for r in legend.locator("li").all_inner_texts()]
+    assert rows[-2:] == LEGEND["en"]
     assert watch.errors == []
