@@ -336,3 +336,22 @@ def test_gaode_tiles_shift_every_new_position_by_500_to_600_m(shipped):
         data = maps.site_data(shipped, site, "zh", None, tiles)
         assert (data["lat"], data["lon"]) == tuple(round(v, 6) for v in wgs84_to_gcj02(site.lat, site.lon))
         assert 500 < haversine_m(site.lat, site.lon, data["lat"], data["lon"]) < 600, site.id
+
+
+def test_a_broken_line_file_stops_start_up_and_the_check_with_its_reason(monkeypatch, tmp_path):
+    import canal.route
+    broken = tmp_path / "north-canal.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    real = canal.route.load_line
+
+    def load_broken(path=broken):
+        return real(broken)
+    monkeypatch.setattr("canal.views.maps.load_line", load_broken)
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"TESTING": True, "CANAL_NOW": NOW})
+    assert str(stopped.value) == (f"Canal line: {broken}: expected at least one feature "
+                                  "(a segment of the line)")
+    monkeypatch.setattr("canal.route.load_line", load_broken)
+    result = CliRunner().invoke(canal_cli, ["check", str(EVENTS)])
+    assert result.exit_code == 1
+    assert f"canal line: {broken}: expected at least one feature" in result.output

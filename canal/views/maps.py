@@ -115,6 +115,10 @@ def init_app(app: Flask) -> None:
     except ValueError as err:
         # Bad settings stop start-up with a clear message rather than break every page.
         raise SystemExit(f"Map configuration: {err}") from None
+    try:  # read once now: a broken line file stops start-up, never a page
+        load_line()
+    except ValueError as err:
+        raise SystemExit(f"Canal line: {err}") from None
     suffix = app.extensions["canal_tiles"]["zh"].host_suffix
     app.config["CSP_IMAGE_HOSTS"] = (f"https://*.{suffix}", f"https://{suffix}")
     maps.use_local_assets(app.static_url_path or "/static")
