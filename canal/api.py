@@ -10,6 +10,7 @@ from datetime import date, datetime
 from . import links
 from .agenda import BadParameter, Filter, sites_along_canal
 from .model import Catalog, Occurrence
+from .route import load_line
 
 VERSION = 1
 # At most this many occurrences in one answer (about 700 KB); `offset` pages through the rest.
@@ -90,7 +91,8 @@ def events_json(catalog: Catalog, occurrences: list[Occurrence], chosen: Filter,
 
 
 def sites_geojson(catalog: Catalog, lang: str) -> dict:
-    """Every site as a GeoJSON Point Feature ([lon, lat], WGS-84), north to south."""
+    """Every site as a GeoJSON Point Feature ([lon, lat], WGS-84), north to south, with
+    the licence (ODbL 1.0) and attribution of the OpenStreetMap-derived data."""
     features = []
     for area_id, sites in sites_along_canal(catalog):
         for site in sites:
@@ -109,6 +111,12 @@ def sites_geojson(catalog: Catalog, lang: str) -> dict:
                     "url": links.site_url(catalog, lang, site.id),
                     "feed": links.absolute(catalog, lang, f"/feeds/sites/{site.id}.ics"),
                     "events": len(catalog.events_at(site.id)),
+                    "position_source": site.position_source,
                 },
             })
-    return {"type": "FeatureCollection", "features": features}
+    # Positions are partly read from OpenStreetMap and shown on its derived canal line:
+    # the collection carries the same licence and credit as data/north-canal.geojson.
+    line = load_line()
+    return {"type": "FeatureCollection", "license": line.license, "license_url": line.license_url,
+            "attribution": line.attribution, "attribution_url": line.attribution_url,
+            "features": features}

@@ -40,7 +40,7 @@ SECTIONS = ("meta", "areas", "categories", "sites", "events")
 META_KEYS = ("name", "description", "timezone", "base_url", "bbox")
 NAMED_KEYS = ("name",)
 SITE_KEYS = ("name", "area", "kind", "lat", "lon", "precision_m", "description",
-             "address", "url", "source")
+             "address", "url", "source", "position_source", "off_canal")
 EVENT_KEYS = ("title", "site", "categories", "start", "end", "repeat", "except",
               "status", "description", "url", "organiser", "price", "source")
 
@@ -334,13 +334,16 @@ def _read_site(reader: _Reader, key: str, table: dict, path, areas, bbox) -> Sit
     address = get(table, path, "address", False, reader.text)
     url = get(table, path, "url", False, reader.url)
     source = get(table, path, "source", False, reader.url)
+    position_source = get(table, path, "position_source", False, reader.string)
+    off_canal = get(table, path, "off_canal", False, reader.string)
     min_lat, min_lon, max_lat, max_lon = bbox
     lat = _coordinate(reader, path + ("lat",), lat, "latitude", 90, (min_lat, max_lat), "lon")
     lon = _coordinate(reader, path + ("lon",), lon, "longitude", 180, (min_lon, max_lon), "lat")
     values = (name, area, kind, lat, lon, precision, description)
     if any(v is None for v in values):
         return None
-    return Site(key, name, area, kind, lat, lon, precision, description, address, url, source)
+    return Site(key, name, area, kind, lat, lon, precision, description, address, url, source,
+                position_source=position_source, off_canal=off_canal)
 
 
 def _read_categories(reader: _Reader, value: Any, path, categories) -> tuple[str, ...] | None:

@@ -13,7 +13,6 @@ language, "now", tile settings and translated interface labels.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -29,11 +28,14 @@ from . import links, recurrence, text
 from .safejson import json_for_script  # noqa: F401 (part of this module's API)
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
+from .route import ROUTE_PATH, CanalLine, load_line
 
-ROUTE_PATH = Path(__file__).resolve().parent.parent / "data" / "north-canal.geojson"
 UPCOMING_PER_SITE = 3
 UPCOMING_DAYS = 366
 ROUTE_STYLE = {"color": "#0b5f8a", "weight": 4, "opacity": 0.75}
+# The schematic reach (±1–2 km) is dashed and thinner, as the legend says: it shows
+# roughly where the canal runs, not where its banks are.
+ROUTE_SCHEMATIC_STYLE = {"color": "#0b5f8a", "weight": 3, "opacity": 0.7, "dashArray": "8 8"}
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,27 @@ def _marker_images(root: str) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def load_route(path: Path = ROUTE_PATH) -> tuple[tuple[float, float], ...]:
     """The North Canal line from the repository's GeoJSON, as (lat, lon) WGS-84 points."""
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    line = doc["features"][0]["geometry"]["coordinates"]
-    return tuple((lat, lon) for lon, lat in line)
+    return load_line(Path(path)).points
+
+
+def route_features(line: CanalLine, tiles: Tiles) -> dict:
+    """The line as folium draws it: one feature per segment, `schematic` telling the style.
+
+    Only the id and `schematic` travel to the page; sources stay in the data file.
+    """
+    features = []
+    for segment in line.segments:
+        points = [wgs84_to_gcj02(*p) if tiles.gcj02 else p for p in segment.points]
+        features.append({
+            "type": "Feature", "id": segment.id,
+            "properties": {"segment": segment.name, "schematic": segment.schematic},
+            "geometry": {"type": "LineString",
+                         "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in points]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _route_style(feature: dict) -> dict:
+    return ROUTE_SCHEMATIC_STYLE if feature["properties"]["schematic"] else ROUTE_STYLE
 
 
 def _lang_root(root: str, lang: str) -> str:
@@ -193,7 +213,7 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
     return data
 
 
-def _new_map(map_id: str, center, zoom: int, tiles: Tiles, route, labels):
+def _new_map(map_id: str, center, zoom: int, tiles: Tiles, line: CanalLine, labels):
     """The folium skeleton (map, tiles, route, fullscreen) with stable ids; and the route's name."""
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, zoom_control=False,
                       control_scale=True)
@@ -207,12 +227,8 @@ def _new_map(map_id: str, center, zoom: int, tiles: Tiles, route, labels):
     for number, layer in enumerate(layers):
         layer._id = f"{map_id}_tiles{number}"
         layer.add_to(fmap)
-    points = [wgs84_to_gcj02(*p) if tiles.gcj02 else p for p in route]
-    line = {"type": "Feature", "id": "north-canal", "properties": {},
-            "geometry": {"type": "LineString",
-                         "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in points]}}
-    route_layer = folium.GeoJson(line, style_function=lambda _: ROUTE_STYLE, control=False,
-                                 interactive=False)
+    route_layer = folium.GeoJson(route_features(line, tiles), style_function=_route_style,
+                                 control=False, interactive=False)
     route_layer._id = f"{map_id}_route"
     route_layer.add_to(fmap)
     fullscreen = plugins.Fullscreen(position="topleft", title=labels["fullscreen"],
@@ -251,12 +267,12 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
     all day long and can be kept per (language, date).
     """
     day_start = datetime.combine(now.astimezone(catalog.tz).date(), time(), catalog.tz)
-    route = load_route()
-    lats, lons = [p[0] for p in route], [p[1] for p in route]
+    line = load_line()
+    lats, lons = [p[0] for p in line.points], [p[1] for p in line.points]
     center = (round((min(lats) + max(lats)) / 2, 6), round((min(lons) + max(lons)) / 2, 6))
     if tiles.gcj02:
         center = tuple(round(c, 6) for c in wgs84_to_gcj02(*center))
-    fmap, route_name = _new_map("home", center, 9, tiles, route, labels)
+    fmap, route_name = _new_map("home", center, 9, tiles, line, labels)
     cluster = plugins.MarkerCluster(control=False, show_coverage_on_hover=False,
                                     max_cluster_radius=40, disable_clustering_at_zoom=14)
     cluster._id = "home_sites"
@@ -267,6 +283,7 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
         "icons": _marker_images(root),
         "cluster": cluster.get_name(),
         "route": route_name,
+        "schematicRoute": any(s.schematic for s in line.segments),
         "labels": dict(labels),
         "categories": [{"id": c.id, "name": c.name.get(lang)} for c in catalog.categories.values()],
         "sites": [site_data(catalog, s, lang, day_start, tiles, root)
@@ -280,13 +297,14 @@ def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
     """A small map centred on one site (for /sites/<id>/); KeyError for an unknown id."""
     site = catalog.sites[site_id]
     map_id = "site_" + site.id.replace("-", "_")
-    fmap, route_name = _new_map(map_id, _position(site, tiles), 13, tiles, load_route(), labels)
+    fmap, route_name = _new_map(map_id, _position(site, tiles), 13, tiles, load_line(), labels)
     data = {
         "mode": "site",
         "lang": lang,
         "icons": _marker_images(root),
         "cluster": None,
         "route": route_name,
+        "schematicRoute": any(s.schematic for s in load_line().segments),
         "labels": dict(labels),
         "categories": [],
         "sites": [site_data(catalog, site, lang, None, tiles, root)],

@@ -82,13 +82,16 @@ class Site:
     address: Text | None = None
     url: str | None = None
     source: str | None = None
+    position_source: str | None = None  # the evidence for lat/lon (data/SITES.md)
+    off_canal: str | None = None        # why a site on the water is away from the canal line
 
-    # Beyond this the point is a neighbourhood, not a doorstep: say so to visitors.
-    APPROXIMATE_FROM_M = 500
+    # From a kilometre the point is a neighbourhood, not a doorstep: say so to visitors.
+    # Below it (150–800 m in data/SITES.md) a plain marker is honest at the zooms we use.
+    APPROXIMATE_FROM_M = 1000
 
     @property
     def approximate(self) -> bool:
-        return self.precision_m > self.APPROXIMATE_FROM_M
+        return self.precision_m >= self.APPROXIMATE_FROM_M
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@
     return new Search();
   }
 
-  function legendControl(labels, withCluster) {
+  function legendControl(labels, withCluster, withSchematic) {
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
@@ -220,6 +220,7 @@
         row("canal-legend__site canal-legend__site--approx", labels.approximate);
         if (withCluster) row("canal-legend__cluster", labels.cluster.replace("{count}", "n"));
         row("canal-legend__route", labels.route);
+        if (withSchematic) row("canal-legend__route canal-legend__route--schematic", labels.routeSchematic);
         details.appendChild(list);
         L.DomEvent.disableClickPropagation(details);
         return details;
@@ -228,8 +229,26 @@
     return new Legend();
   }
 
+  // The canal line is OpenStreetMap-derived (ODbL) whatever the tiles: credit it in the map,
+  // as the tile layer credits its own pictures.
+  function creditRoute(map, labels) {
+    if (!map.attributionControl || !labels.routeAttribution) return;
+    map.attributionControl.addAttribution('<a href="https://www.openstreetmap.org/copyright">' +
+      escapeHtml(labels.routeAttribution) + "</a>");
+  }
+
+  // An approximate site is somewhere in a circle of its precision: show that circle while
+  // the site is selected, so nobody walks to the pin.
+  function precisionCircle(site) {
+    return L.circle([site.lat, site.lon], {
+      radius: site.precisionM, color: "#0b5f8a", weight: 1, dashArray: "4 4",
+      fillOpacity: 0.06, interactive: false, className: "canal-precision"
+    });
+  }
+
   function labelControls(map, labels) {
     L.control.zoom({ position: "topleft", zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+    creditRoute(map, labels);
     // On a phone the controls would cover an open popup (and its close button): map.css
     // hides them meanwhile.
     var opener = null;  // the marker a keyboard user opened the popup from
@@ -300,6 +319,12 @@
         maxWidth: Math.min(320, map.getSize().x - 100), minWidth: 180, maxHeight: Math.max(200, Math.round(map.getSize().y * 0.7)),
         autoPanPaddingTopLeft: [50, 10]
       });
+      if (site.approximate) {
+        var circle = precisionCircle(site);
+        marker.on("popupopen", function () { circle.addTo(map); });
+        marker.on("popupclose", function () { circle.remove(); });
+        marker.precisionCircle = circle;
+      }
       markers[site.id] = marker;
     });
 
@@ -307,7 +332,7 @@
     // while any of its categories is switched on.
     var filters = {};
     var overlays = {};
-    overlays[escapeHtml(labels.route)] = window[data.route];
+    overlays[escapeHtml(labels.routeLayer)] = window[data.route];
     data.categories.forEach(function (category) {
       var used = data.sites.some(function (site) { return site.categories.indexOf(category.id) !== -1; });
       if (!used) return;
@@ -350,7 +375,7 @@
       });
     }
     searchControl(data, reveal).addTo(map);
-    legendControl(labels, true).addTo(map);
+    legendControl(labels, true, data.schematicRoute).addTo(map);
     return { map: map, cluster: cluster, markers: markers, reveal: reveal };
   }
 
@@ -359,13 +384,9 @@
     var site = data.sites[0];
     var marker = makeMarker(site, labels, data.icons).addTo(map);
     marker.bindPopup(function () { return popupContent(site, labels, false); });
-    if (site.approximate) {
-      L.circle([site.lat, site.lon], {
-        radius: site.precisionM, color: "#0b5f8a", weight: 1, dashArray: "4 4",
-        fillOpacity: 0.06, interactive: false
-      }).addTo(map);
-    }
-    legendControl(labels, false).addTo(map);
+    // On a site's own page the site is the one selected: its circle is always shown.
+    if (site.approximate) marker.precisionCircle = precisionCircle(site).addTo(map);
+    legendControl(labels, false, data.schematicRoute).addTo(map);
     var markers = {};
     markers[site.id] = marker;
     return { map: map, cluster: null, markers: markers };

@@ -95,8 +95,8 @@ def test_sites_geojson(client):
     data = json.loads(response.data)
     assert data["type"] == "FeatureCollection"
     features = data["features"]
-    assert [f["id"] for f in features] == ["canal-museum", "caoyun-wharf", "xianghe-wharf"]  # north to south
-    museum = features[0]
+    assert [f["id"] for f in features] == ["caoyun-wharf", "canal-museum", "xianghe-wharf"]  # north to south
+    museum = features[1]
     assert museum["geometry"] == {"type": "Point", "coordinates": [116.700, 39.885]}  # lon, lat
     assert museum["properties"]["name"] == "Grand Canal Museum of Beijing"
     assert museum["properties"]["approximate"] is False

@@ -159,7 +159,7 @@ def test_popup_data_lists_upcoming_occurrences_with_links_per_language(client):
     wharf = en["sites"][0]
     assert wharf["name"] == "Xianghe Central Wharf" and wharf["altName"] == "北运河香河段中心码头"
     assert wharf["area"] == "Langfang, Hebei" and wharf["kind"] == "Wharf"
-    assert wharf["approximate"] is True and wharf["precisionM"] == 3000
+    assert wharf["approximate"] is True and wharf["precisionM"] == 1200
     assert wharf["url"] == "/en/sites/xianghe-wharf/"
     assert wharf["feedUrl"] == "/en/feeds/sites/xianghe-wharf.ics"
     assert [o["date"] for o in wharf["upcoming"]] == ["2026-12-12", "2027-01-09", "2027-03-13"]
@@ -235,20 +235,20 @@ def test_wgs84_tiles_get_wgs84_markers_and_route(kind):
     app = make_app(CANAL_TILES=kind, CANAL_TIANDITU_KEY="0123456789abcdef0123456789abcdef")
     html = app.test_client().get("/").get_data(as_text=True)
     wharf = map_data(html)["sites"][0]
-    assert (wharf["lat"], wharf["lon"]) == (39.708, 116.912)
+    assert (wharf["lat"], wharf["lon"]) == (39.77235, 116.93426)
     script = [t for a, t in Page(html).scripts if "src" not in a and a.get("type") is None][0]
-    assert points_in(script)[0] == [116.675, 39.918]
+    assert points_in(script)[0] == [116.660738, 39.919136]  # Beiguan, the traced line's start
 
 
 def test_gaode_tiles_get_gcj02_markers_and_route():
     app = make_app(CANAL_TILES="gaode")
     html = app.test_client().get("/").get_data(as_text=True)
     wharf = map_data(html)["sites"][0]
-    lat, lon = wgs84_to_gcj02(39.708, 116.912)
+    lat, lon = wgs84_to_gcj02(39.77235, 116.93426)
     assert (wharf["lat"], wharf["lon"]) == (round(lat, 6), round(lon, 6))
-    assert wharf["lat"] != 39.708 and wharf["lon"] != 116.912
+    assert wharf["lat"] != 39.77235 and wharf["lon"] != 116.93426
     script = [t for a, t in Page(html).scripts if "src" not in a and a.get("type") is None][0]
-    start = wgs84_to_gcj02(39.918, 116.675)
+    start = wgs84_to_gcj02(39.919136, 116.660738)
     assert points_in(script)[0] == [round(start[1], 6), round(start[0], 6)]
     assert "is.autonavi.com" in script and "AutoNavi" in script
 
@@ -286,10 +286,13 @@ def test_vendored_libraries_match_the_pinned_versions_and_carry_licences():
 
 def test_route_comes_from_the_repository_geojson_with_its_source():
     doc = json.loads(maps.ROUTE_PATH.read_text())
-    props = doc["features"][0]["properties"]
-    assert "source" in props and "licence" in props and props["schematic"] is True
+    for feature in doc["features"]:  # one per segment, each saying where it comes from
+        props = feature["properties"]
+        assert props["source"] and props["licence"] and props["est_error_m"]
+    assert [f["properties"]["schematic"] for f in doc["features"]] == [False] * 4 + [True]
     route = maps.load_route()
-    assert route[0] == (39.918, 116.675) and route[-1] == (39.157, 117.193)
+    assert route[0] == (39.919136, 116.660738) and route[-1] == (39.157, 117.193)
+    assert len(route) == 597
 
 
 def test_site_map_macro_centres_a_small_map_on_one_site(app):

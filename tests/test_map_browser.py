@@ -265,7 +265,7 @@ def test_markers_carry_gcj02_only_on_gaode_tiles(page, network, serve, tiles, ho
     watch = open_map(page, serve(app) + "/")
     shown = page.evaluate(f"(() => {{ const p = {HANDLE}.markers['xianghe-wharf'].getLatLng();"
                           f" return [p.lat, p.lng]; }})()")
-    expected = wgs84_to_gcj02(39.708, 116.912) if tiles == "gaode" else (39.708, 116.912)
+    expected = wgs84_to_gcj02(39.77235, 116.93426) if tiles == "gaode" else (39.77235, 116.93426)
     assert shown == pytest.approx(list(expected), abs=1e-6)
     page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
     assert network["tiles"] and all(host in url for url in network["tiles"])
@@ -289,10 +289,10 @@ def test_small_site_map_is_centred_on_its_site(page, network, serve):
     page.wait_for_function("window.canalMaps && window.canalMaps.map_site_xianghe_wharf")
     centre = page.evaluate("(() => { const c = window.canalMaps.map_site_xianghe_wharf.map.getCenter();"
                            " return [c.lat, c.lng]; })()")
-    assert centre == pytest.approx([39.708, 116.912], abs=1e-6)
+    assert centre == pytest.approx([39.77235, 116.93426], abs=1e-6)
     marker = page.get_by_role("button", name=re.compile("^北运河香河段中心码头"))
     assert marker.count() == 1
     marker.click()
-    assert "大致位置 (±3 公里)" in page.locator(".leaflet-popup-content").inner_text()
-    assert page.locator("path.leaflet-interactive, path").count() >= 2  # route and the ±3 km circle
+    assert "大致位置 (±1.2 公里)" in page.locator(".leaflet-popup-content").inner_text()
+    assert page.locator("path.leaflet-interactive, path").count() >= 2  # route and the ±1.2 km circle
     assert network["blocked"] == [] and watch.errors == []

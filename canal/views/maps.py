@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
 from .. import links, maps
+from ..route import load_line
 from ..text import punctuation
 from .language import catalog, current_lang, now
 from .security import allow_inline_script
@@ -26,7 +27,10 @@ def map_labels() -> dict[str, str]:
         "zoomIn": _("Zoom in"),
         "zoomOut": _("Zoom out"),
         "layers": _("Choose what the map shows"),
-        "route": _("North Canal (schematic route)"),
+        "routeLayer": _("North Canal"),
+        "route": _("North Canal (traced from OpenStreetMap)"),
+        "routeSchematic": _("North Canal, approximate (schematic, ±1–2 km)"),
+        "routeAttribution": _("Canal line © OpenStreetMap contributors (ODbL)"),
         "otherSites": _("Sites without events"),
         "search": _("Search sites"),
         "searchHint": _("Name in Chinese or English"),
@@ -47,6 +51,11 @@ def map_labels() -> dict[str, str]:
         "showMap": _("Show the map"),
         **punctuation(current_lang()),
     }
+
+
+def canal_line_has_schematic_reach() -> bool:
+    """Whether part of the canal line is still a schematic (the map credit says so)."""
+    return any(segment.schematic for segment in load_line().segments)
 
 
 def lang_root() -> str:
@@ -108,6 +117,10 @@ def init_app(app: Flask) -> None:
     except ValueError as err:
         # Bad settings stop start-up with a clear message rather than break every page.
         raise SystemExit(f"Map configuration: {err}") from None
+    try:  # read once now: a broken line file stops start-up, never a page
+        load_line()
+    except ValueError as err:
+        raise SystemExit(f"Canal line: {err}") from None
     suffix = app.extensions["canal_tiles"]["zh"].host_suffix
     app.config["CSP_IMAGE_HOSTS"] = (f"https://*.{suffix}", f"https://{suffix}")
     maps.use_local_assets(app.static_url_path or "/static", app.extensions["canal_assets"].url_name)
@@ -115,3 +128,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(home_map, "home_map")
     app.add_template_global(site_map, "canal_site_map")
     app.add_template_global(lang_root, "lang_root")
+    app.add_template_global(canal_line_has_schematic_reach, "canal_line_has_schematic_reach")
