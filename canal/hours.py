@@ -70,8 +70,14 @@ def check(text: str) -> str:
     try:
         _compiled(text, False)
     except Exception as err:  # the library raises its own ParserError (a SyntaxError)
-        first = str(err).strip().splitlines()[-1].strip(" =") if str(err).strip() else "invalid"
-        raise HoursError(f"'{text}' is not an OpenStreetMap opening_hours rule ({first}); "
+        # Its message points at the place it stopped (" --> 1:19"); name what stands there.
+        where = re.search(r"-->\s*\d+:(\d+)", str(err))
+        at = ""
+        if where:
+            column = int(where.group(1))
+            rest = text[column - 1:].split(" ")[0] or text[column - 1:column + 9]
+            at = f" from character {column}, '{rest}'" if rest else f" at its end"
+        raise HoursError(f"'{text}' is not an OpenStreetMap opening_hours rule (not understood{at}); "
                          "e.g. \"Tu-Su 10:00-20:00; PH 10:00-20:00\"") from None
     if mentions_holidays(text):
         try:
