@@ -65,6 +65,7 @@ def event(event_id: str):
         "event.html",
         event=found,
         site=catalog().site_of(found),
+        end_site=catalog().sites[found.ends_at] if found.ends_at else None,
         area=catalog().area_of(found),
         coming=coming[:NEXT_DATES],
         later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded

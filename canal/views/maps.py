@@ -12,7 +12,7 @@ from typing import Callable
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from .. import links, maps
+from .. import hours, links, maps
 from ..text import punctuation
 from .language import catalog, current_lang, now
 from .security import allow_inline_script
@@ -43,6 +43,11 @@ def map_labels() -> dict[str, str]:
         "sitePage": _("About this site and all its events"),
         "feed": _("Subscribe to this site's events (calendar feed)"),
         "close": _("Close"),
+        "getThere": _("Get there"),
+        "bookingRequired": _("Booking required"),
+        "bookByPhone": _("By phone:"),
+        "bookOnline": _("Book online"),
+        "miniprogram": _("WeChat mini-program:"),
         **punctuation(current_lang()),
     }
 
@@ -80,7 +85,8 @@ def home_map() -> maps.MapParts:
     lang, moment = current_lang(), now()
     return _allowed(current_app.extensions["canal_maps"].get(
         ("home", lang, request.script_root), moment.date(),
-        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root)))
+        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root,
+                              current_app.extensions.get("canal_holidays", hours.no_holidays))))
 
 
 def site_map(site_id: str) -> maps.MapParts:
