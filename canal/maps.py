@@ -271,8 +271,11 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
 
 
 def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
-             labels: Mapping[str, str], root: str = "") -> MapParts:
-    """A small map centred on one site (for /sites/<id>/); KeyError for an unknown id."""
+             labels: Mapping[str, str], root: str = "", ends_at: str | None = None) -> MapParts:
+    """A small map centred on one site (for /sites/<id>/); KeyError for an unknown id.
+
+    `ends_at`: the site a boat trip or walk ends at, drawn as a second marker joined to
+    the first by a dashed line (the event page of such a trip)."""
     site = catalog.sites[site_id]
     map_id = "site_" + site.id.replace("-", "_")
     fmap, route_name = _new_map(map_id, _position(site, tiles), 13, tiles, load_route(), labels)
@@ -285,4 +288,7 @@ def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
         "categories": [],
         "sites": [site_data(catalog, site, lang, None, tiles, root)],
     }
+    if ends_at:
+        data["sites"].append(site_data(catalog, catalog.sites[ends_at], lang, None, tiles, root))
+        data["endsAt"] = ends_at
     return _render(fmap, data)

@@ -418,6 +418,16 @@
     legendControl(labels, false).addTo(map);
     var markers = {};
     markers[site.id] = marker;
+    // A boat trip or walk that ends elsewhere: its end, joined to the start by a dashed line.
+    data.sites.slice(1).forEach(function (end) {
+      var endMarker = makeMarker(end, labels).addTo(map);
+      endMarker.bindPopup(function () { return popupContent(end, labels, false); });
+      markers[end.id] = endMarker;
+      L.polyline([[site.lat, site.lon], [end.lat, end.lon]], {
+        color: "#b3541e", weight: 3, dashArray: "6 6", interactive: false
+      }).addTo(map);
+      map.fitBounds([[site.lat, site.lon], [end.lat, end.lon]], { padding: [30, 30] });
+    });
     return { map: map, cluster: null, markers: markers };
   }
 

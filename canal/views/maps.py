@@ -89,12 +89,14 @@ def home_map() -> maps.MapParts:
                               current_app.extensions.get("canal_holidays", hours.no_holidays))))
 
 
-def site_map(site_id: str) -> maps.MapParts:
-    """The small map centred on one site (KeyError for an unknown id: check before calling)."""
+def site_map(site_id: str, ends_at: str | None = None) -> maps.MapParts:
+    """The small map centred on one site (KeyError for an unknown id: check before calling);
+    with `ends_at`, also the site where a trip from it ends."""
     lang = current_lang()
     return _allowed(current_app.extensions["canal_maps"].get(
-        ("site", lang, site_id, request.script_root), None,
-        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root)))
+        ("site", lang, site_id, request.script_root, ends_at), None,
+        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root,
+                              ends_at)))
 
 
 def _allowed(parts: maps.MapParts) -> maps.MapParts:
