@@ -180,6 +180,7 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
             "url": f"{base}/events/{o.event.id}/",
             "cancelled": o.cancelled,
             "bookingRequired": bool((b := visit.booking_of(catalog, o.event)) and b.required),
+            **({"booking": visit.booking_data(b, lang)} if b and b.required else {}),
             # "Add to plan" for the day shown: a festival already running counts from today.
             "plan": f"{base}/plan/?add={o.event.id}@{max(o.day, now.date()).isoformat()}",
         } for o in found[:UPCOMING_PER_SITE]]

@@ -13,7 +13,7 @@ from . import hours, navigation
 from .model import ACCESSIBILITY_KEYS, Booking, Catalog, Event, Site
 
 # How far ahead the browser gets open periods, to say "open now" on cached pages.
-WINDOW_DAYS = 8
+WINDOW_DAYS = 15  # a static export rebuilt weekly still knows two weeks ahead
 
 ACCESSIBILITY_WORDS = {
     "wheelchair": {"yes": ("轮椅可通行", "Wheelchair accessible"),

@@ -129,7 +129,13 @@
           var when = el("time", "canal-popup__when", occ.when);
           when.setAttribute("datetime", occ.date);
           item.appendChild(when);
-          if (!occ.cancelled && occ.bookingRequired) item.appendChild(el("strong", "badge badge-booking canal-popup__booking-badge", labels.bookingRequired));
+          if (!occ.cancelled && occ.booking) {
+            var line = bookingLine(occ.booking, labels);
+            line.firstChild.className += " canal-popup__booking-badge";
+            item.appendChild(line);
+          } else if (!occ.cancelled && occ.bookingRequired) {
+            item.appendChild(el("strong", "badge badge-booking canal-popup__booking-badge", labels.bookingRequired));
+          }
           if (occ.cancelled) item.appendChild(el("strong", "canal-popup__cancelled", labels.cancelled));
           else if (occ.plan) {
             var add = link(occ.plan, "+ " + labels.addToPlan, "canal-popup__plan add-to-plan");

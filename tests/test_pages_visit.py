@@ -100,3 +100,21 @@ def test_a_postponed_event_says_so(tmp_path):
     assert "Rescheduled: it was planned for Thursday, 31 December 2026 22:00." in page.text
     zh = Page(app.test_client().get("/events/night-lecture/").get_data(as_text=True))
     assert "改期：原定于2026年12月31日星期四 22:00举行。" in zh.text
+
+
+def test_public_holidays_are_passed_in_and_open_a_closing_day():
+    """The holiday knowledge plugs in at app.extensions["canal_holidays"] (issue 13's data)."""
+    from conftest import DATA
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"),
+                      "CANAL_NOW": "2026-12-07T11:00:00"})  # a Monday: the museum is closed
+    client = app.test_client()
+    assert "Closed today" in Page(client.get("/en/sites/canal-museum/").get_data(as_text=True)).text
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"),
+                      "CANAL_NOW": "2026-12-07T11:00:00"})
+    app.extensions["canal_holidays"] = lambda day: day == date(2026, 12, 7)
+    client = app.test_client()
+    page = Page(client.get("/en/sites/canal-museum/").get_data(as_text=True))
+    assert "Open today (public holiday) 10:00–20:00 (last entry 19:00)" in page.text
+    assert "Open now, until 20:00" in page.text
+    listed = Page(client.get("/events/?from=2026-12-07&to=2026-12-07").get_data(as_text=True))
+    assert "这几天也开放" in listed.text

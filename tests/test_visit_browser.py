@@ -52,6 +52,9 @@ def test_get_there_links_on_the_site_page_event_page_popup_and_plan(page, live_s
     popup.wait_for()
     assert_museum_links(popup)
     assert popup.locator(".canal-popup__booking-badge").first.inner_text() == "需预约"
+    booking = popup.locator(".canal-popup__booking").first
+    assert booking.locator("a[href^='tel:']").get_attribute("href") == "tel:01087654321"
+    assert booking.locator("a[href^='https:']").get_attribute("href") == "https://book.example.org/night"
 
     page.goto(live_server + "/plan/?o=night-lecture@2026-12-31")
     stop = page.locator(".plan-stop").first
