@@ -484,7 +484,6 @@ def _read_entrances(reader: _Reader, value: Any, path, bbox) -> tuple[Entrance, 
     min_lat, min_lon, max_lat, max_lon = bbox
     found = []
     for number, item in enumerate(value, start=1):
-        here = path + (str(number),)
         if not isinstance(item, dict):
             reader.problem(path, f"entrance {number}: expected a table {{ name, lat, lon }}, "
                                  f"got {_kind(item)}")

@@ -40,7 +40,7 @@ def test_get_there_links_on_the_site_page_event_page_popup_and_plan(page, live_s
     assert booking.locator(".booking__status").inner_text() == "需预约"
     assert booking.locator("a.booking__tel").get_attribute("href") == "tel:010-87654321".replace("-", "")
     assert booking.locator("a.booking__url").get_attribute("href") == "https://book.example.org/night"
-    assert "微信小程序： 运河夜话预约" in booking.inner_text()
+    assert "微信小程序：运河夜话预约" in booking.inner_text()
 
     page.goto(live_server + "/")
     page.wait_for_function("window.canalMaps && window.canalMaps.map_home")
