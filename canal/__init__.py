@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import assets, feeds, health, language, pages, proxy, security
     from .views import maps as map_views
     from .views import plan as plan_views
+    from .views import visit as visit_views
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     map_views.init_app(app)
     app.register_blueprint(plan_views.bp)
+    visit_views.init_app(app)
     return app
 
 

@@ -315,3 +315,40 @@ def sites_along_canal(catalog: Catalog) -> list[tuple[str, list]]:
     for site in sorted(catalog.sites.values(), key=lambda s: (-s.lat, s.id)):
         groups.setdefault(site.area, []).append(site)
     return list(groups.items())
+
+
+# --- Shortcuts (issue 14) ------------------------------------------------------------
+
+SHORTCUTS = ("today", "weekend", "week", "month")
+
+
+def shortcut_range(name: str, today: date) -> tuple[date, date]:
+    """The dates of an agenda shortcut, inclusive: today, this weekend (Saturday–Sunday;
+    on a Sunday just today), the next 7 days, or the rest of this month."""
+    if name == "today":
+        return today, today
+    if name == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:
+            return today, today
+        return max(saturday, today), saturday + timedelta(days=1)
+    if name == "week":
+        return today, today + timedelta(days=6)
+    last = calendar.monthrange(today.year, today.month)[1]
+    return today, date(today.year, today.month, last)
+
+
+def shortcuts(today: date) -> list[tuple[str, date, date]]:
+    return [(name, *shortcut_range(name, today)) for name in SHORTCUTS]
+
+
+def next_after(catalog: Catalog, chosen: Filter, now: datetime) -> Occurrence | None:
+    """The first occurrence matching `chosen`'s other filters after its dates (for an empty
+    result: "the next one is on …")."""
+    tz = now.tzinfo
+    after = chosen.end + timedelta(days=1) if chosen.end else None
+    begin = datetime.combine(after, time(), tz) if after and after > now.date() else now
+    finish = datetime.combine(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), time(), tz)
+    plain = Filter(chosen.areas, chosen.sites, chosen.categories, None, None, chosen.q)
+    found = recurrence.occurrences(catalog, begin, finish, matching_events(catalog, plain))
+    return next((o for o in found if not o.cancelled), None)

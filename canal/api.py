@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from . import links
+from . import links, visit
 from .agenda import BadParameter, Filter, sites_along_canal
 from .model import Catalog, Occurrence
 from .route import load_line
@@ -43,6 +43,11 @@ def occurrence_json(catalog: Catalog, occurrence: Occurrence, lang: str) -> dict
         "organiser": event.organiser.get(lang) if event.organiser else None,
         "url": links.event_url(catalog, lang, event.id),
         "source": event.source,
+        # Issue 14: where a trip ends, where a moved event was, and how to book.
+        "ends_at": ({"id": event.ends_at, "name": catalog.sites[event.ends_at].name.get(lang)}
+                    if event.ends_at else None),
+        "previous_start": _moment(event.previous_start) if event.previous_start else None,
+        "booking": visit.booking_data(visit.booking_of(catalog, event), lang),
     }
 
 

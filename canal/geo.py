@@ -106,3 +106,22 @@ def distance_to_polyline_m(lat: float, lon: float,
                            points: Sequence[tuple[float, float]]) -> float:
     """The distance in metres from a WGS-84 point to the nearest point of a polyline."""
     return nearest_on_polyline(lat, lon, points)[0]
+
+
+# Baidu's BD-09 is a further, documented-by-practice shift of GCJ-02 (the same formula as
+# coordtransform's gcj02tobd09 and Baidu's own JS converter); 3000·π/180 is its constant.
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]:
+    """The BD-09 (lat, lon) Baidu Maps uses, from a GCJ-02 point."""
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+def wgs84_to_bd09(lat: float, lon: float) -> tuple[float, float]:
+    """The BD-09 (lat, lon) of a WGS-84 point (through GCJ-02); outside China unchanged."""
+    if not in_china(lat, lon):
+        return lat, lon
+    return gcj02_to_bd09(*wgs84_to_gcj02(lat, lon))

@@ -30,6 +30,11 @@ LABELS = {
     "en": {"price": "Price", "organiser": "Organiser", "more": "More", "page": "Event page"},
 }
 
+# RFC 5545 has no "postponed": a postponed event's date is not firm (TENTATIVE); a
+# rescheduled one is confirmed at its new time (the ledger raises SEQUENCE for the move).
+ICAL_STATUS = {"confirmed": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
+               "rescheduled": "CONFIRMED"}
+
 
 # JavaScript's "." does not match U+2028/U+2029, so node-ical silently drops any property
 # holding one (an event without a title). They mean a line break: write them as one.
@@ -191,7 +196,7 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
             vevent.add("EXDATE", _exdates(event))
     if event.all_day:
         vevent.add("TRANSP", "TRANSPARENT")
-    vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("STATUS", ICAL_STATUS[event.status])
     vevent.add("LOCATION", _Text(location_text(catalog, event, lang)))
     site = catalog.site_of(event)
     vevent.add("GEO", (site.lat, site.lon))
@@ -313,7 +318,7 @@ def _shared_lines(event: Event, catalog: Catalog, revision: Revision) -> _Shared
             schedule.append(_line("EXDATE" + skipped[0][0], ",".join(value for _, value in skipped)))
     site = catalog.site_of(event)
     stamps = f"GEO:{site.lat};{site.lon}\r\nLAST-MODIFIED:{stamp}\r\n".encode()
-    status = b"STATUS:CANCELLED\r\n" if event.cancelled else b"STATUS:CONFIRMED\r\n"
+    status = f"STATUS:{ICAL_STATUS[event.status]}\r\n".encode()
     if event.all_day:
         status += b"TRANSP:TRANSPARENT\r\n"
     return _SharedLines(b"".join(schedule), stamps, status)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from . import links
+from datetime import timedelta
+
+from . import hours, links
 from .safejson import json_for_script
 from .model import Catalog, Event, Occurrence
 
 STATUS = {"confirmed": "https://schema.org/EventScheduled",
-          "cancelled": "https://schema.org/EventCancelled"}
+          "cancelled": "https://schema.org/EventCancelled",
+          "postponed": "https://schema.org/EventPostponed",
+          "rescheduled": "https://schema.org/EventRescheduled"}
 OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 FREE_MARKERS = ("免费", "free")
 # Google lists dates, not a whole season: a handful of upcoming ones is plenty.
@@ -41,10 +45,39 @@ def _place(catalog: Catalog, event: Event, lang: str) -> dict:
     }
 
 
+def place_object(catalog: Catalog, site, lang: str, today: date) -> dict:
+    """schema.org Place for a site page, with its opening hours (the week of `today`)."""
+    area = catalog.areas[site.area]
+    place = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": site.name.get(lang),
+        "url": links.site_url(catalog, lang, site.id),
+        "address": {"@type": "PostalAddress",
+                    "streetAddress": (site.address or site.name).get(lang),
+                    "addressLocality": area.name.get(lang), "addressCountry": "CN"},
+        "geo": {"@type": "GeoCoordinates", "latitude": site.lat, "longitude": site.lon},
+    }
+    if site.phone:
+        place["telephone"] = site.phone
+    if site.opening_hours:
+        monday = today - timedelta(days=today.weekday())
+        place["openingHoursSpecification"] = hours.opening_hours_specification(site.opening_hours, monday)
+    if site.accessibility and site.accessibility.value("wheelchair"):
+        place["amenityFeature"] = [{"@type": "LocationFeatureSpecification",
+                                    "name": "wheelchair", "value": site.accessibility.value("wheelchair") != "no"}]
+    return place
+
+
 def _offers(event: Event, lang: str, url: str) -> dict | None:
-    if event.price is None:
+    booking = event.booking
+    if event.price is None and not (booking and booking.url):
         return None
-    offer = {"@type": "Offer", "description": event.price.get(lang), "url": event.url or url}
+    offer = {"@type": "Offer", "url": (booking.url if booking and booking.url else None) or event.url or url}
+    if event.price is not None:
+        offer["description"] = event.price.get(lang)
+    else:
+        return offer
     # Prices are free text; only "free" can be turned into a number honestly.
     if event.price.zh.startswith(FREE_MARKERS) or (event.price.en or "").lower().startswith("free"):
         offer.update(price="0", priceCurrency="CNY")
@@ -67,6 +100,8 @@ def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence],
             "location": _place(catalog, event, lang),
             "url": url,
         }
+        if event.previous_start is not None:
+            item["previousStartDate"] = _moment(event.previous_start)
         if event.description:
             item["description"] = event.description.get(lang)
         if event.organiser:

@@ -21,8 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 # mypyc: the same parser and messages, about 2.5x faster on a large file.
 import tomli
 
+from . import hours
 from .model import (
-    FIRST_YEAR, LAST_YEAR, STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
+    ACCESSIBILITY_KEYS, FIRST_YEAR, LAST_YEAR, MOVED_STATUSES, STATUSES, Accessibility, Area,
+    Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
 )
 from .recurrence import RuleError, is_rule_date, parse_rule
 
@@ -40,9 +42,22 @@ SECTIONS = ("meta", "areas", "categories", "sites", "events")
 META_KEYS = ("name", "description", "timezone", "base_url", "bbox")
 NAMED_KEYS = ("name",)
 SITE_KEYS = ("name", "area", "kind", "lat", "lon", "precision_m", "description",
-             "address", "url", "source", "position_source", "off_canal")
+             "address", "url", "source", "position_source", "off_canal",
+             # Visiting (issue 14): after the fields above, so other additions stay apart.
+             "opening_hours", "last_entry", "hours_source", "entrances", "transport",
+             "parking", "accessibility", "booking", "phone")
 EVENT_KEYS = ("title", "site", "categories", "start", "end", "repeat", "except",
-              "status", "description", "url", "organiser", "price", "source")
+              "status", "description", "url", "organiser", "price", "source",
+              "booking", "previous_start", "ends_at")
+SOURCED_KEYS = ("zh", "en", "source")
+ENTRANCE_KEYS = ("name", "lat", "lon", "source")
+ACCESSIBILITY_TABLE_KEYS = (*ACCESSIBILITY_KEYS, "note", "source")
+BOOKING_KEYS = ("required", "url", "miniprogram", "official_account", "phone", "opens", "note",
+                "source")
+# Digits with the separators people write (010-6951 8888, +86 10 ..., (010) ...).
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{2,22}[0-9]$")
+# A last entry this long before closing is a typo (minutes, not hours?).
+MAX_LAST_ENTRY_MINUTES = 600
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,99 @@ class _Reader:
             return None
         return value
 
+    def phone(self, value: Any, path: tuple[str, ...]) -> str | None:
+        text = self.string(value, path)
+        if text is not None and not PHONE_PATTERN.match(text):
+            self.problem(path, f"'{text}' is not a phone number: use digits, spaces, '-', "
+                               "'(' ')' and a leading '+' only (e.g. \"010-12345678\")")
+            return None
+        return text
+
+    def opening_hours(self, value: Any, path: tuple[str, ...]) -> str | None:
+        text = self.string(value, path)
+        if text is None:
+            return None
+        try:
+            return hours.check(text)
+        except hours.HoursError as err:
+            self.problem(path, str(err))
+            return None
+
+    def last_entry(self, value: Any, path: tuple[str, ...]) -> time | int | None:
+        if isinstance(value, time):
+            return value.replace(second=0, microsecond=0)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_LAST_ENTRY_MINUTES:
+            return value
+        self.problem(path, f"expected a local time such as 19:00:00 or the minutes before closing "
+                           f"(1 to {MAX_LAST_ENTRY_MINUTES}), got {_show(value)}")
+        return None
+
+    def flag(self, value: Any, path: tuple[str, ...]) -> bool | None:
+        if not isinstance(value, bool):
+            self.problem(path, f"expected true or false, got {_show(value)}")
+            return None
+        return value
+
+    def sourced(self, value: Any, path: tuple[str, ...]) -> Sourced | None:
+        if not isinstance(value, dict):
+            self.problem(path, f'expected {{ zh = "…", en = "…", source = "https://…" }}, got {_kind(value)}')
+            return None
+        self.known_keys(value, path, SOURCED_KEYS)
+        text = self.text({k: v for k, v in value.items() if k in ("zh", "en")}, path)
+        source = self.get(value, path, "source", False, self.url)
+        return Sourced(text, source) if text is not None else None
+
+    def booking(self, value: Any, path: tuple[str, ...]) -> Booking | None:
+        if not isinstance(value, dict):
+            self.problem(path, f"expected a table {{ required = true, url = \"https://…\", "
+                               f"phone = \"…\" }}, got {_kind(value)}")
+            return None
+        self.known_keys(value, path, BOOKING_KEYS)
+        get = self.get
+        before = len(self.problems)
+        booking = Booking(
+            required=bool(get(value, path, "required", False, self.flag)),
+            url=get(value, path, "url", False, self.url),
+            miniprogram=get(value, path, "miniprogram", False, self.text),
+            official_account=get(value, path, "official_account", False, self.text),
+            phone=get(value, path, "phone", False, self.phone),
+            opens=get(value, path, "opens", False, self.text),
+            note=get(value, path, "note", False, self.text),
+            source=get(value, path, "source", False, self.url),
+        )
+        if len(self.problems) > before:
+            return None
+        if not booking.required and not booking.channels and not booking.note:
+            self.problem(path, "says nothing: give required = true, a url, miniprogram, "
+                               "official_account, phone or note")
+            return None
+        return booking
+
+    def accessibility(self, value: Any, path: tuple[str, ...]) -> Accessibility | None:
+        if not isinstance(value, dict):
+            self.problem(path, f'expected a table {{ wheelchair = "yes", note = {{ zh = "…" }} }}, '
+                               f"got {_kind(value)}")
+            return None
+        self.known_keys(value, path, ACCESSIBILITY_TABLE_KEYS)
+        before = len(self.problems)
+        found = []
+        for key, allowed in ACCESSIBILITY_KEYS.items():
+            if key not in value:
+                continue
+            given = value[key]
+            if given not in allowed:
+                self.problem(path + (key,), f"{key} {_show(given)} is not one of {', '.join(allowed)}")
+                continue
+            found.append((key, given))
+        note = self.get(value, path, "note", False, self.text)
+        source = self.get(value, path, "source", False, self.url)
+        if len(self.problems) > before:
+            return None
+        if not found and note is None:
+            self.problem(path, f"says nothing: give one of {', '.join(ACCESSIBILITY_KEYS)} or a note")
+            return None
+        return Accessibility(tuple(found), note, source)
+
     def when(self, value: Any, path: tuple[str, ...]) -> date | datetime | None:
         if isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             self.problem(path, f"{_show(value)} is not between {FIRST_YEAR} and {LAST_YEAR}")
@@ -339,11 +447,65 @@ def _read_site(reader: _Reader, key: str, table: dict, path, areas, bbox) -> Sit
     min_lat, min_lon, max_lat, max_lon = bbox
     lat = _coordinate(reader, path + ("lat",), lat, "latitude", 90, (min_lat, max_lat), "lon")
     lon = _coordinate(reader, path + ("lon",), lon, "longitude", 180, (min_lon, max_lon), "lat")
+    visit = _read_visit(reader, table, path, bbox)
     values = (name, area, kind, lat, lon, precision, description)
     if any(v is None for v in values):
         return None
     return Site(key, name, area, kind, lat, lon, precision, description, address, url, source,
-                position_source=position_source, off_canal=off_canal)
+                position_source=position_source, off_canal=off_canal, **visit)
+
+
+def _read_visit(reader: _Reader, table: dict, path, bbox) -> dict:
+    """The visiting fields of a site (issue 14): hours, ways in, transport, access, booking."""
+    get = reader.get
+    visit = {
+        "opening_hours": get(table, path, "opening_hours", False, reader.opening_hours),
+        "last_entry": get(table, path, "last_entry", False, reader.last_entry),
+        "hours_source": get(table, path, "hours_source", False, reader.url),
+        "entrances": get(table, path, "entrances", False,
+                         lambda v, p: _read_entrances(reader, v, p, bbox)) or (),
+        "transport": get(table, path, "transport", False, reader.sourced),
+        "parking": get(table, path, "parking", False, reader.sourced),
+        "accessibility": get(table, path, "accessibility", False, reader.accessibility),
+        "booking": get(table, path, "booking", False, reader.booking),
+        "phone": get(table, path, "phone", False, reader.phone),
+    }
+    for field in ("last_entry", "hours_source"):
+        if field in table and "opening_hours" not in table:
+            reader.problem(path + (field,), f"'{field}' only makes sense with 'opening_hours'")
+    rule, entry = visit["opening_hours"], visit["last_entry"]
+    if rule and isinstance(entry, time):
+        spans = [s for d, _h, day in hours.week_spans(rule, date(2027, 1, 4), days=366)
+                 for s in day]
+        if spans and not any(hours.last_entry_of(s, entry) for s in spans):
+            reader.problem(path + ("last_entry",), f"last entry {entry.strftime('%H:%M')} is not "
+                                                   f"inside the opening hours '{rule}' on any day")
+    return visit
+
+
+def _read_entrances(reader: _Reader, value: Any, path, bbox) -> tuple[Entrance, ...] | None:
+    if not isinstance(value, list) or not value:
+        reader.problem(path, 'expected a list of entrances such as [{ name = { zh = "东门" }, '
+                             "lat = 39.9, lon = 116.7 }], got " + _show(value))
+        return None
+    min_lat, min_lon, max_lat, max_lon = bbox
+    found = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            reader.problem(path, f"entrance {number}: expected a table {{ name, lat, lon }}, "
+                                 f"got {_kind(item)}")
+            continue
+        before = len(reader.problems)
+        reader.known_keys(item, path, ENTRANCE_KEYS)
+        name = reader.get(item, path, "name", True, reader.text)
+        lat = reader.get(item, path, "lat", True, reader.number)
+        lon = reader.get(item, path, "lon", True, reader.number)
+        lat = _coordinate(reader, path, lat, f"entrance {number} latitude", 90, (min_lat, max_lat), "lon")
+        lon = _coordinate(reader, path, lon, f"entrance {number} longitude", 180, (min_lon, max_lon), "lat")
+        source = reader.get(item, path, "source", False, reader.url)
+        if len(reader.problems) == before and None not in (name, lat, lon):
+            found.append(Entrance(name, lat, lon, source))
+    return tuple(found) if len(found) == len(value) else None
 
 
 def _read_categories(reader: _Reader, value: Any, path, categories) -> tuple[str, ...] | None:
@@ -366,6 +528,19 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
     end = get(table, path, "end", False, reader.when)
     repeat = get(table, path, "repeat", False, reader.string)
     status = get(table, path, "status", False, reader.string) or "confirmed"
+    booking = get(table, path, "booking", False, reader.booking)
+    previous_start = get(table, path, "previous_start", False, reader.when)
+    ends_at = get(table, path, "ends_at", False,
+                  lambda v, p: _reference(reader, v, p, sites, "site"))
+    if ends_at is not None and ends_at == table.get("site"):
+        reader.problem(path + ("ends_at",), f"ends where it starts ('{ends_at}'): leave 'ends_at' out")
+        ends_at = None
+    if status in MOVED_STATUSES[1:] and "previous_start" not in table:
+        reader.problem(path + ("status",), f"status '{status}' needs 'previous_start', the start "
+                                           "it had before it moved")
+    if "previous_start" in table and status not in MOVED_STATUSES:
+        reader.problem(path + ("previous_start",), "'previous_start' only makes sense with status "
+                                                   f"{' or '.join(repr(s) for s in MOVED_STATUSES)}")
     if status not in STATUSES:
         reader.problem(path + ("status",), f"status '{status}' is not one of {', '.join(STATUSES)}")
         status = None
@@ -399,8 +574,14 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
     required = (title, site, cats, status)
     if any(v is None for v in required) or ("repeat" in table and rule is None):
         return None
+    if isinstance(previous_start, datetime):
+        previous_start = previous_start.replace(tzinfo=tz)
+    if previous_start is not None and isinstance(previous_start, datetime) != isinstance(start, datetime):
+        reader.problem(path + ("previous_start",), "give 'previous_start' like 'start': both "
+                                                   "dates, or both with times")
+        previous_start = None
     return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
-                 description, url, organiser, price, source)
+                 description, url, organiser, price, source, booking, previous_start, ends_at)
 
 
 def _read_except(reader: _Reader):

@@ -24,7 +24,7 @@ import folium
 from branca.element import CssLink, Figure, JavascriptLink
 from folium import plugins
 
-from . import links, recurrence, text
+from . import hours as opening, links, recurrence, text, visit
 from .safejson import json_for_script  # noqa: F401 (part of this module's API)
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
@@ -178,7 +178,8 @@ def _position(site: Site, tiles: Tiles) -> tuple[float, float]:
 
 
 def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
-              tiles: Tiles, root: str = "") -> dict:
+              tiles: Tiles, root: str = "",
+              is_holiday: opening.Holidays = opening.no_holidays) -> dict:
     """Everything static/map.js shows about one site (texts are plain text, never HTML)."""
     base = _lang_root(root, lang)
     lat, lon = _position(site, tiles)
@@ -197,7 +198,14 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
         "url": f"{base}/sites/{site.id}/",
         "feedUrl": f"{base}/feeds/sites/{site.id}.ics",
         "categories": sorted({c for e in events for c in e.categories}),
+        # "Get there": https links only (map.js refuses anything else).
+        "mapLinks": visit.map_links(site, lang),
+        "booking": visit.booking_data(site.booking, lang),
     }
+    if now is not None and site.opening_hours:
+        found_hours = visit.site_hours(site, now, lang, is_holiday)
+        data["hours"] = {"today": found_hours.today, "now": found_hours.now,
+                         "windows": found_hours.windows}
     if now is not None:
         found = recurrence.upcoming(catalog, now, days=UPCOMING_DAYS, events=events)
         data["upcoming"] = [{
@@ -206,6 +214,8 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
             "date": o.day.isoformat(),
             "url": f"{base}/events/{o.event.id}/",
             "cancelled": o.cancelled,
+            "bookingRequired": bool((b := visit.booking_of(catalog, o.event)) and b.required),
+            **({"booking": visit.booking_data(b, lang)} if b and b.required else {}),
             # "Add to plan" for the day shown: a festival already running counts from today.
             "plan": f"{base}/plan/?add={o.event.id}@{max(o.day, now.date()).isoformat()}",
         } for o in found[:UPCOMING_PER_SITE]]
@@ -260,7 +270,8 @@ def _render(fmap: folium.Map, data: dict) -> MapParts:
 
 
 def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
-             labels: Mapping[str, str], root: str = "") -> MapParts:
+             labels: Mapping[str, str], root: str = "",
+             is_holiday: opening.Holidays = opening.no_holidays) -> MapParts:
     """The home page map of every site, with each site's next occurrences as of `now`'s day.
 
     "Upcoming" is counted from the start of the local day, so the result is the same
@@ -286,15 +297,19 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
         "schematicRoute": any(s.schematic for s in line.segments),
         "labels": dict(labels),
         "categories": [{"id": c.id, "name": c.name.get(lang)} for c in catalog.categories.values()],
-        "sites": [site_data(catalog, s, lang, day_start, tiles, root)
+        "hoursLabels": visit.hours_labels(lang),
+        "sites": [site_data(catalog, s, lang, day_start, tiles, root, is_holiday)
                   for s in catalog.sites.values()],
     }
     return _render(fmap, data)
 
 
 def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
-             labels: Mapping[str, str], root: str = "") -> MapParts:
-    """A small map centred on one site (for /sites/<id>/); KeyError for an unknown id."""
+             labels: Mapping[str, str], root: str = "", ends_at: str | None = None) -> MapParts:
+    """A small map centred on one site (for /sites/<id>/); KeyError for an unknown id.
+
+    `ends_at`: the site a boat trip or walk ends at, drawn as a second marker joined to
+    the first by a dashed line (the event page of such a trip)."""
     site = catalog.sites[site_id]
     map_id = "site_" + site.id.replace("-", "_")
     fmap, route_name = _new_map(map_id, _position(site, tiles), 13, tiles, load_line(), labels)
@@ -309,4 +324,7 @@ def site_map(catalog: Catalog, site_id: str, lang: str, tiles: Tiles,
         "categories": [],
         "sites": [site_data(catalog, site, lang, None, tiles, root)],
     }
+    if ends_at:
+        data["sites"].append(site_data(catalog, catalog.sites[ends_at], lang, None, tiles, root))
+        data["endsAt"] = ends_at
     return _render(fmap, data)

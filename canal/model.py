@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 LANGUAGES = ("zh", "en")
 # The years the site deals in: content, URLs and filters outside them are mistakes.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-STATUSES = ("confirmed", "cancelled")
+STATUSES = ("confirmed", "cancelled", "postponed", "rescheduled")
+# Statuses that move an event: the editor records where it was (`previous_start`).
+MOVED_STATUSES = ("postponed", "rescheduled")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,66 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Sourced:
+    """A bilingual visitor fact (how to get there, parking) and where it comes from."""
+
+    text: Text
+    source: str | None = None
+
+    def get(self, lang: str) -> str:
+        return self.text.get(lang)
+
+
+@dataclass(frozen=True)
+class Entrance:
+    """A named way in with its own point (a museum gate, a pier), WGS-84."""
+
+    name: Text
+    lat: float
+    lon: float
+    source: str | None = None
+
+
+# OSM-style accessibility keys and the values each one takes.
+ACCESSIBILITY_KEYS = {
+    "wheelchair": ("yes", "limited", "no"),
+    "toilets_wheelchair": ("yes", "no"),
+    "step_free": ("yes", "limited", "no"),
+    "hearing_loop": ("yes", "no"),
+}
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """What a visitor with a wheelchair, a pram or a hearing aid can count on."""
+
+    values: tuple[tuple[str, str], ...]  # (key, value) in ACCESSIBILITY_KEYS order
+    note: Text | None = None
+    source: str | None = None
+
+    def value(self, key: str) -> str | None:
+        return dict(self.values).get(key)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """How to book: required or not, and every channel known (phone for those without a smartphone)."""
+
+    required: bool = False
+    url: str | None = None
+    miniprogram: Text | None = None       # WeChat mini-program name (search it in WeChat)
+    official_account: Text | None = None  # WeChat official account (公众号) name
+    phone: str | None = None
+    opens: Text | None = None             # when booking opens, as the organiser says it
+    note: Text | None = None
+    source: str | None = None
+
+    @property
+    def channels(self) -> bool:
+        return bool(self.url or self.miniprogram or self.official_account or self.phone)
+
+
+@dataclass(frozen=True)
 class Site:
     id: str
     name: Text
@@ -84,6 +146,15 @@ class Site:
     source: str | None = None
     position_source: str | None = None  # the evidence for lat/lon (data/SITES.md)
     off_canal: str | None = None        # why a site on the water is away from the canal line
+    opening_hours: str | None = None  # OpenStreetMap opening_hours syntax, checked by canal.hours
+    last_entry: time | int | None = None  # a clock time, or minutes before closing
+    hours_source: str | None = None
+    entrances: tuple[Entrance, ...] = ()
+    transport: Sourced | None = None
+    parking: Sourced | None = None
+    accessibility: Accessibility | None = None
+    booking: Booking | None = None
+    phone: str | None = None
 
     # From a kilometre the point is a neighbourhood, not a doorstep: say so to visitors.
     # Below it (150–800 m in data/SITES.md) a plain marker is honest at the zooms we use.
@@ -116,6 +187,13 @@ class Event:
     organiser: Text | None = None
     price: Text | None = None
     source: str | None = None
+    booking: Booking | None = None
+    previous_start: date | datetime | None = None  # where a postponed/rescheduled event was
+    ends_at: str | None = None  # the site a boat trip or walk ends at (None: where it starts)
+
+    @property
+    def moved(self) -> bool:
+        return self.status in MOVED_STATUSES
 
     @property
     def all_day(self) -> bool:
@@ -206,6 +284,10 @@ class Catalog:
 
     def site_of(self, event: Event) -> Site:
         return self.sites[event.site]
+
+    def end_site_of(self, event: Event) -> Site:
+        """Where the visitor is when the event is over (a boat's arrival wharf)."""
+        return self.sites[event.ends_at or event.site]
 
     def area_of(self, event: Event) -> Area:
         return self.areas[self.sites[event.site].area]

@@ -205,7 +205,8 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
     going = [s for s in stops if s.happens]
     legs = []
     for origin, destination in zip(going, going[1:]):
-        a = catalog.site_of(catalog.events[origin.event_id])
+        # After a boat trip or a walk, the visitor is where it ends, not where it began.
+        a = catalog.end_site_of(catalog.events[origin.event_id])
         b = catalog.site_of(catalog.events[destination.event_id])
         km = distance_km(a, b)
         minutes = travel_minutes(km)

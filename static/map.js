@@ -22,6 +22,60 @@
     return a;
   }
 
+  // Map-app and booking links leave the site: https (and tel: for phones) only.
+  function externalLink(href, text, className) {
+    var a = el("a", className, text);
+    if (typeof href === "string" && (/^https:\/\//.test(href) || /^tel:\+?[0-9]+$/.test(href))) {
+      a.href = href;
+      if (href.charAt(0) === "h") a.rel = "external noopener";
+    }
+    return a;
+  }
+
+  function getThere(site, labels) {
+    var box = el("div", "canal-popup__get-there get-there");
+    box.appendChild(el("p", "canal-popup__heading", labels.getThere));
+    var list = el("ul", "map-apps");
+    (site.mapLinks || []).forEach(function (app) {
+      var item = el("li");
+      var a = externalLink(app.url, app.label, "map-app map-app--" + app.app);
+      a.setAttribute("data-app", app.app);
+      item.appendChild(a);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function hoursLines(site, labels) {
+    var box = el("div", "canal-popup__hours");
+    box.appendChild(el("p", "canal-popup__today", site.hours.today));
+    var now = site.hours.now;
+    var open = false;
+    if (window.canalHours && labels.hours) {
+      var found = window.canalHours.describe(site.hours.windows || [], labels.hours, Date.now());
+      now = found.text;
+      open = found.open;
+    }
+    box.appendChild(el("p", "canal-popup__now hours__now" + (open ? " is-open" : ""), now));
+    return box;
+  }
+
+  function bookingLine(booking, labels) {
+    var line = el("p", "canal-popup__booking booking--required");
+    line.appendChild(el("strong", "badge badge-booking", labels.bookingRequired));
+    if (booking.url) {
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(externalLink(booking.url, labels.bookOnline));
+    }
+    if (booking.miniprogram) line.appendChild(document.createTextNode(" " + labels.miniprogram + " " + booking.miniprogram));
+    if (booking.tel) {
+      line.appendChild(document.createTextNode(" " + labels.bookByPhone + " "));
+      line.appendChild(externalLink(booking.tel, booking.phone));
+    }
+    return line;
+  }
+
   // Leaflet's layer control writes names with innerHTML, so it gets escaped text.
   function escapeHtml(text) {
     var holder = document.createElement("div");
@@ -63,6 +117,8 @@
     box.appendChild(el("p", "canal-popup__name", site.name));
     box.appendChild(el("p", "canal-popup__meta", site.kind + " · " + site.area));
     if (site.approximate) box.appendChild(el("p", "canal-popup__approx", approxText(site, labels)));
+    if (site.hours) box.appendChild(hoursLines(site, labels));
+    if (site.booking && site.booking.required) box.appendChild(bookingLine(site.booking, labels));
     if (withEvents) {
       box.appendChild(el("p", "canal-popup__heading", labels.upcoming));
       if (site.upcoming && site.upcoming.length) {
@@ -73,6 +129,13 @@
           var when = el("time", "canal-popup__when", occ.when);
           when.setAttribute("datetime", occ.date);
           item.appendChild(when);
+          if (!occ.cancelled && occ.booking) {
+            var line = bookingLine(occ.booking, labels);
+            line.firstChild.className += " canal-popup__booking-badge";
+            item.appendChild(line);
+          } else if (!occ.cancelled && occ.bookingRequired) {
+            item.appendChild(el("strong", "badge badge-booking canal-popup__booking-badge", labels.bookingRequired));
+          }
           if (occ.cancelled) item.appendChild(el("strong", "canal-popup__cancelled", labels.cancelled));
           else if (occ.plan) {
             var add = link(occ.plan, "+ " + labels.addToPlan, "canal-popup__plan add-to-plan");
@@ -91,6 +154,7 @@
       links.appendChild(link(site.feedUrl, labels.feed, "canal-popup__feed"));
       box.appendChild(links);
     }
+    if (site.mapLinks && site.mapLinks.length) box.appendChild(getThere(site, labels));
     return box;
   }
 
@@ -310,6 +374,7 @@
 
   function drawHome(map, data) {
     var labels = data.labels;
+    labels.hours = data.hoursLabels;
     var cluster = window[data.cluster];
     cluster.options.iconCreateFunction = clusterIcon(labels);
     var markers = {};
@@ -389,6 +454,16 @@
     legendControl(labels, false, data.schematicRoute).addTo(map);
     var markers = {};
     markers[site.id] = marker;
+    // A boat trip or walk that ends elsewhere: its end, joined to the start by a dashed line.
+    data.sites.slice(1).forEach(function (end) {
+      var endMarker = makeMarker(end, labels).addTo(map);
+      endMarker.bindPopup(function () { return popupContent(end, labels, false); });
+      markers[end.id] = endMarker;
+      L.polyline([[site.lat, site.lon], [end.lat, end.lon]], {
+        color: "#b3541e", weight: 3, dashArray: "6 6", interactive: false
+      }).addTo(map);
+      map.fitBounds([[site.lat, site.lon], [end.lat, end.lon]], { padding: [30, 30] });
+    });
     return { map: map, cluster: null, markers: markers };
   }
 

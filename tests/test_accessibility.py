@@ -103,13 +103,14 @@ def test_buttons_that_need_javascript_are_hidden_without_it(browser, live_server
 
 
 # Controls that stick out of the screen or cut their own text off (skip links wait
-# off-screen until focused; the map's own controls scale with the map).
+# off-screen until focused, visually hidden labels are for screen readers only, and the
+# map's own controls scale with the map).
 CLIPPED_CONTROLS = """() => {
   const found = [];
   const width = document.documentElement.clientWidth;
   for (const el of document.querySelectorAll("a, button, input, select, summary, label")) {
     const box = el.getBoundingClientRect();
-    if (!box.width || !box.height || el.closest(".leaflet-container") || el.matches(".skip-link, .map-skip")) continue;
+    if (!box.width || !box.height || el.closest(".leaflet-container") || el.matches(".skip-link, .map-skip, .visually-hidden")) continue;
     const style = getComputedStyle(el);
     const cut = el.tagName !== "INPUT" && style.overflow !== "visible" && el.scrollWidth > el.clientWidth + 1;
     if (box.right > width + 1 || box.left < -1 || cut)

@@ -72,7 +72,8 @@ def test_events_json_fields_and_order(client):
     assert data["count"] == len(data["occurrences"]) == 4  # boat trips 1, 2, 8 May; carnival 8 May
     first = data["occurrences"][0]
     assert list(first) == ["key", "event", "title", "start", "end", "all_day", "status", "site",
-                           "area", "categories", "price", "organiser", "url", "source"]
+                           "area", "categories", "price", "organiser", "url", "source",
+                           "ends_at", "previous_start", "booking"]
     assert first["key"] == "boat-trip@2027-05-01"
     assert first["start"] == "2027-05-01T09:00:00+08:00"
     assert first["site"] == {"id": "xianghe-wharf", "name": "Xianghe Central Wharf"}

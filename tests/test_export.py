@@ -85,7 +85,7 @@ def test_every_internal_link_resolves_inside_the_export(export):
         for target in targets:
             target = urldefrag(target)[0]
             parts = urlsplit(target)
-            if parts.scheme in ("mailto", "webcal", "data") or not target:
+            if parts.scheme in ("mailto", "webcal", "data", "tel") or not target:
                 continue
             if parts.netloc and not target.startswith(BASE):
                 continue  # another site (sources, calendar apps, the canonical live site)

@@ -193,7 +193,9 @@ def test_a_site_not_on_the_water_may_be_far_from_the_line():
                                  "character U+0007; remove it"),
     ('position_sorce = "OSM"', "events.toml:17: sites.p.position_sorce: unknown key 'position_sorce' "
                                "(did you mean 'position_source'?); allowed: name, area, kind, lat, lon, "
-                               "precision_m, description, address, url, source, position_source, off_canal"),
+                               "precision_m, description, address, url, source, position_source, off_canal, "
+                               "opening_hours, last_entry, hours_source, entrances, transport, parking, "
+                               "accessibility, booking, phone"),
 ])
 def test_the_new_site_fields_are_checked(line, message):
     with pytest.raises(LoadError) as caught:

@@ -166,7 +166,7 @@ def test_popup_data_lists_upcoming_occurrences_with_links_per_language(client):
     assert wharf["upcoming"][0] == {
         "title": "Tongwulang Farm-Tourism Food Carnival", "when": "12 Dec 2026 10:00–17:00",
         "date": "2026-12-12", "url": "/en/events/farm-food-festival/", "cancelled": False,
-        "plan": "/en/plan/?add=farm-food-festival@2026-12-12"}
+        "bookingRequired": False, "plan": "/en/plan/?add=farm-food-festival@2026-12-12"}
     assert wharf["more"] is True
     assert zh["sites"][0]["upcoming"][0]["url"] == "/events/farm-food-festival/"
     assert zh["sites"][0]["feedUrl"] == "/feeds/sites/xianghe-wharf.ics"

@@ -1,15 +1,17 @@
 """The agenda (/events/) and one event's page (/events/<id>/)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import abort, current_app, render_template, request
 
-from .. import agenda, jsonld, recurrence, rules
+from .. import agenda, jsonld, recurrence, rules, visit
 from ..model import Occurrence
 from .http import cached_page, occurrence_index
 from .language import catalog, current_lang, localized, now, page_path
 from .pages import bp
+from .visit import holidays
 
 NEXT_DATES = 12
 
@@ -23,6 +25,13 @@ def search_text(event) -> str:
 def _page_url(chosen: agenda.Filter, number: int) -> str:
     pairs = chosen.query() + ([("page", str(number))] if number > 1 else [])
     return page_path() + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _from_url(chosen: agenda.Filter, occurrence: Occurrence) -> str:
+    """The agenda with the same filters, from the day of `occurrence` on."""
+    pairs = [(k, v) for k, v in chosen.query() if k not in ("from", "to")]
+    pairs.append(("from", occurrence.day.isoformat()))
+    return page_path() + "?" + urlencode(pairs)
 
 
 @localized(bp, "/events/")
@@ -39,6 +48,9 @@ def events():
     size = max(len(found), 1) if current_app.config.get("CANAL_STATIC_EXPORT") else agenda.PAGE_SIZE
     page = agenda.paginate(found, number, size)
     first_day = agenda.window(chosen, moment)[0].date()
+    dated = chosen.start is not None or chosen.end is not None
+    next_one = agenda.next_after(catalog(), chosen, moment) if not page.total else None
+    last_day = chosen.end or (first_day + timedelta(days=6))
     return render_template(
         "events.html",
         chosen=chosen,
@@ -48,6 +60,10 @@ def events():
         next_url=_page_url(chosen, page.next) if page.next else None,
         clear_url=page_path(),
         today=moment.date(),
+        next_one=next_one,
+        next_one_url=_from_url(chosen, next_one) if next_one else None,
+        # Museums and parks are worth a visit without an event: those open on the chosen dates.
+        open_sites=visit.open_sites(catalog(), first_day, last_day, holidays()) if dated else [],
     )
 
 
@@ -65,6 +81,7 @@ def event(event_id: str):
         "event.html",
         event=found,
         site=catalog().site_of(found),
+        end_site=catalog().sites[found.ends_at] if found.ends_at else None,
         area=catalog().area_of(found),
         coming=coming[:NEXT_DATES],
         later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from .. import links, maps
+from .. import hours, links, maps
 from ..route import load_line
 from ..text import punctuation
 from .language import catalog, current_lang, now
@@ -49,6 +49,11 @@ def map_labels() -> dict[str, str]:
         "close": _("Close"),
         "twoFingers": _("Use two fingers to move the map"),
         "showMap": _("Show the map"),
+        "getThere": _("Get there"),
+        "bookingRequired": _("Booking required"),
+        "bookByPhone": _("By phone:"),
+        "bookOnline": _("Book online"),
+        "miniprogram": _("WeChat mini-program:"),
         **punctuation(current_lang()),
     }
 
@@ -91,15 +96,18 @@ def home_map() -> maps.MapParts:
     lang, moment = current_lang(), now()
     return _allowed(current_app.extensions["canal_maps"].get(
         ("home", lang, request.script_root), moment.date(),
-        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root)))
+        lambda: maps.home_map(catalog(), lang, moment, _tiles(), map_labels(), request.script_root,
+                              current_app.extensions.get("canal_holidays", hours.no_holidays))))
 
 
-def site_map(site_id: str) -> maps.MapParts:
-    """The small map centred on one site (KeyError for an unknown id: check before calling)."""
+def site_map(site_id: str, ends_at: str | None = None) -> maps.MapParts:
+    """The small map centred on one site (KeyError for an unknown id: check before calling);
+    with `ends_at`, also the site where a trip from it ends."""
     lang = current_lang()
     return _allowed(current_app.extensions["canal_maps"].get(
-        ("site", lang, site_id, request.script_root), None,
-        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root)))
+        ("site", lang, site_id, request.script_root, ends_at), None,
+        lambda: maps.site_map(catalog(), site_id, lang, _tiles(), map_labels(), request.script_root,
+                              ends_at)))
 
 
 def _allowed(parts: maps.MapParts) -> maps.MapParts:

@@ -62,6 +62,7 @@ def _page_helpers() -> dict:
         "month_label": lambda year, month: agenda.month_label(year, month, lang),
         "clock": lambda value: words.clock(value, lang),
         "lpath": lambda rule: links.path(lang, rule),
+        "agenda_shortcuts": agenda.shortcuts,
     }
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from .. import agenda, recurrence
+from .. import agenda, jsonld, recurrence
 from .http import cached_page
-from .language import catalog, localized, now
+from .language import catalog, current_lang, localized, now
 from .pages import bp
 
 SITE_UPCOMING_LIMIT = 30
@@ -34,4 +34,5 @@ def site(site_id: str):
         by_day=agenda.by_day(coming[:SITE_UPCOMING_LIMIT], moment.date()),
         more=max(0, len(coming) - SITE_UPCOMING_LIMIT),
         today=moment.date(),
+        jsonld=jsonld.script_json(jsonld.place_object(catalog(), found, current_lang(), moment.date())),
     )
