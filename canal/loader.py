@@ -24,6 +24,7 @@ import tomli
 from .model import (
     FIRST_YEAR, LAST_YEAR, STATUSES, Area, Catalog, Category, Event, Meta, Site, Text,
 )
+from .lunar import LunarRule, to_lunar
 from .recurrence import RuleError, is_rule_date, parse_rule
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -385,7 +386,9 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
             reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
         elif rule is not None:
             for day in except_dates:
-                if not is_rule_date(rule, day):
+                if isinstance(rule, LunarRule) and not is_rule_date(rule, day, start):
+                    reader.problem(path + ("except",), _lunar_except_message(rule, start, day))
+                elif not isinstance(rule, LunarRule) and not is_rule_date(rule, day):
                     reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
                                                        f"rule '{repeat}', so there is nothing to skip")
     required = (title, site, cats, status)
@@ -393,6 +396,17 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
         return None
     return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
                  description, url, organiser, price, source)
+
+
+def _lunar_except_message(rule: LunarRule, start, day: date) -> str:
+    """An `except` date that a lunar rule does not give, with the rule's date that year."""
+    first = start.date() if isinstance(start, datetime) else start
+    lunar = to_lunar(day)
+    that_year = next((found for year, found in rule.dates(first) if year == lunar.year), None)
+    hint = (f"; the rule's date in lunar year {lunar.year} is {that_year.isoformat()}"
+            if that_year else "")
+    return (f"{day.isoformat()} is {lunar.name}, not a date of the rule ({rule.wanted}), "
+            f"so there is nothing to skip{hint}")
 
 
 def _read_except(reader: _Reader):
