@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable
@@ -540,8 +540,10 @@ def parse(text: str, filename: str = "events.toml") -> Catalog:
     return Catalog(meta, areas, categories, sites, events, path=filename)
 
 
-def load(path: str | Path) -> Catalog:
-    """Read and validate the content file at `path`."""
+def load(path: str | Path, holidays_path: str | Path | None = None) -> Catalog:
+    """Read and validate the content file at `path`, and the public holidays next to it
+    (`<stem>.holidays.toml`, or `holidays_path`); problems of both are listed together."""
+    from . import holidays
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -549,4 +551,16 @@ def load(path: str | Path) -> Catalog:
         raise LoadError([Problem(str(path), 1, "", "file not found")]) from None
     except UnicodeDecodeError as err:
         raise LoadError([Problem(str(path), 1, "", f"not UTF-8 text ({err.reason})")]) from None
-    return parse(text, filename=str(path))
+    problems: list[Problem] = []
+    catalog = known = None
+    try:
+        catalog = parse(text, filename=str(path))
+    except LoadError as err:
+        problems += err.problems
+    try:
+        known = holidays.load(holidays_path or holidays.default_path(path))
+    except LoadError as err:
+        problems += err.problems
+    if problems:
+        raise LoadError(problems)
+    return replace(catalog, holidays=known)
