@@ -331,3 +331,26 @@ def _check_start(rule: LunarRule, first: date) -> None:
     hint = f"; start on {suggestion:%Y-%m-%d}" if suggestion else ""
     raise LunarRuleError(f"start {first:%Y-%m-%d} is {lunar.name}, not {rule.wanted} "
                          f"(the rule's date){hint}")
+
+
+@dataclass(frozen=True)
+class DayNote:
+    """What a Chinese wall calendar prints under a day: the lunar day (the month's name on
+    its first day), a traditional festival and a solar term."""
+
+    lunar: LunarDate
+    festival: Text | None
+    term: Text | None
+
+    @property
+    def label(self) -> str:
+        """初五; on the first day of a month its name instead (五月, 闰五月), as calendars do."""
+        if self.lunar.day == 1:
+            return month_name(self.lunar.month, self.lunar.leap)
+        return day_name(self.lunar.day)
+
+
+def day_note(day: date) -> DayNote:
+    """The lunar day, festival and solar term of a Gregorian day."""
+    lunar = to_lunar(day)
+    return DayNote(lunar, lunar.festival, solar_term(day))
