@@ -219,7 +219,8 @@ def _first_of_next_year(year: int) -> date:
 def _expand(rule: LunarRule, first: date) -> tuple[tuple[int, date], ...]:
     # Cached: the catalog is immutable, and pages, feeds and the ledger ask for the same dates.
     found = []
-    for year in range(to_lunar(first).year, LAST_YEAR + 1):
+    # From the year before: SKIP=FORWARD can move a date of one lunar year into the next.
+    for year in range(max(to_lunar(first).year - 1, FIRST_YEAR - 1), LAST_YEAR + 1):
         day = rule.date_in(year)
         if day is None or day < first:
             continue
@@ -320,7 +321,7 @@ def parse(text: str, start: date | datetime, parse_until) -> LunarRule:
 def _check_start(rule: LunarRule, first: date) -> None:
     """The start must be the rule's first date, as for every rule (the feed's DTSTART)."""
     lunar = to_lunar(first)
-    if rule.date_in(lunar.year) == first:
+    if first in (rule.date_in(lunar.year), rule.date_in(lunar.year - 1)):
         return
     # The date in the start's own lunar year, even if earlier: the editor mistyped a day.
     suggestion = rule.date_in(lunar.year)
