@@ -434,7 +434,12 @@ def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) 
 def _vtimezone_bytes(tzid: str) -> bytes:
     # From 2000 on, Shanghai is one +0800 STANDARD block (no 1986-91 DST RDATEs, which
     # Outlook mishandles); computing it takes ~0.1 s, so it is done once per zone.
-    return icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1)).to_ical()
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1))
+    # icalendar adds a COMMENT ("only works from 2000 to 2038") that RFC 5545 does not allow
+    # in a VTIMEZONE itself: libical's restriction check fails every feed on it. (Shanghai's
+    # one STANDARD block has no end, so the note does not even apply here.)
+    zone.pop("COMMENT", None)
+    return zone.to_ical()
 
 
 def vtimezone(tzid: str) -> icalendar.Timezone:
