@@ -112,13 +112,29 @@ class LunarDate:
         return FESTIVALS.get((self.month, self.day))
 
 
+@lru_cache(maxsize=256)
+def _months(year: int) -> tuple[tuple[date, int, bool, int], ...]:
+    """(first day, month, leap?, length) of each month of lunar `year`, from the library.
+
+    Looked up per year: asking the library day by day (SolarDay.get_lunar_day) costs about
+    10 ms a day, which a month grid of 42 days would feel."""
+    found = []
+    for month in LunarYear.from_year(year).get_months():
+        first = month.get_first_julian_day().get_solar_day()
+        found.append((date(first.get_year(), first.get_month(), first.get_day()),
+                      abs(month.get_month_with_leap()), month.is_leap(), month.get_day_count()))
+    return tuple(found)
+
+
 @lru_cache(maxsize=8192)
 def to_lunar(day: date) -> LunarDate:
     """The lunar date of a Gregorian day."""
-    lunar = SolarDay.from_ymd(day.year, day.month, day.day).get_lunar_day()
-    month = lunar.get_lunar_month()
-    return LunarDate(lunar.get_year(), abs(month.get_month_with_leap()), month.is_leap(),
-                     lunar.get_day(), month.get_day_count())
+    # A Gregorian day is in the lunar year of the same number or the one before.
+    for year in (day.year, day.year - 1):
+        for first, month, leap, length in _months(year):
+            if first <= day < first + timedelta(days=length):
+                return LunarDate(year, month, leap, (day - first).days + 1, length)
+    raise ValueError(f"{day} is outside the lunar calendar's range")  # not for 1901-2100
 
 
 @lru_cache(maxsize=8192)

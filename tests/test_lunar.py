@@ -267,3 +267,23 @@ def test_solar_terms_and_festivals_on_days():
     assert lunar.day_note(date(2027, 2, 6)).label == "正月"
     assert lunar.day_note(date(2027, 2, 7)).label == "初二"
     assert [lunar.day_name(n) for n in (1, 10, 11, 20, 21, 30)] == ["初一", "初十", "十一", "二十", "廿一", "三十"]
+
+
+def test_the_per_year_month_table_gives_the_librarys_own_day_by_day_answer():
+    # to_lunar reads tyme4py's month table per lunar year; SolarDay.get_lunar_day is the
+    # library's own, slower, day-by-day conversion. Every 97th day of 2000-2100, and both
+    # sides of every month boundary in the publishing years.
+    from tyme4py.solar import SolarDay
+
+    def library(day):
+        found = SolarDay.from_ymd(day.year, day.month, day.day).get_lunar_day()
+        month = found.get_lunar_month()
+        return (found.get_year(), abs(month.get_month_with_leap()), month.is_leap(), found.get_day(),
+                month.get_day_count())
+
+    days = [date(2000, 1, 1) + timedelta(days=n) for n in range(0, 36890, 97)]
+    days += [first + timedelta(days=shift) for year in range(2026, 2033)
+             for first, _, _, _ in lunar._months(year) for shift in (-1, 0)]
+    for day in days:
+        ours = lunar.to_lunar(day)
+        assert (ours.year, ours.month, ours.leap, ours.day, ours.days_in_month) == library(day), day
