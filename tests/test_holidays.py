@@ -190,3 +190,26 @@ def test_month_grid_marks_holidays_and_make_up_days(client):
     english = client.get("/en/calendar/2026/02/").data.decode()
     assert '<span class="visually-hidden">National holiday: Spring Festival</span>' in english
     assert '<span class="visually-hidden">Make-up working day (Spring Festival)</span>' in english
+
+
+def test_a_syntax_error_in_the_holidays_file_names_its_line(tmp_path):
+    assert problems_of(tmp_path, GOOD_YEAR + "\n[holidays.2026.qingming]\nstart = 2026-04-0\n") == [
+        "events.holidays.toml:11:13: holidays.2026.qingming.start: the line goes on after its value: text "
+        "needs \"quotes\", and dates are written 2027-04-17 (four-digit year, two-digit month and day) "
+        "(TOML: Expected newline or end of document after a statement); the rest of the file is checked "
+        "once this is fixed"]
+
+
+def test_hostile_holiday_names_stay_inert(tmp_path):
+    shutil.copy(DATA / "minimal.toml", tmp_path / "events.toml")
+    evil = '<script>alert(1)</script>"&'
+    (tmp_path / "events.holidays.toml").write_text(
+        GOOD_YEAR.replace('en = "Spring Festival"', "en = '" + evil + "'"), encoding="utf-8")
+    app = create_app({"CANAL_EVENTS": str(tmp_path / "events.toml"), "CANAL_NOW": "2026-12-01T09:00:00",
+                      "TESTING": True})
+    client = app.test_client()
+    page = client.get("/en/calendar/2026/02/").data.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "National holiday: &lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;" in page
+    data = json.loads(client.get("/en/api/holidays.json").data)
+    assert data["years"][0]["holidays"][0]["name"] == evil
