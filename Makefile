@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor
+.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical
 
 run: $(VENV)/.installed translations
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -28,7 +28,7 @@ deploy-content: $(VENV)/.installed
 gunicorn: $(VENV)/.installed translations
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node nginx
+test: $(VENV)/.installed-test translations browser node nginx libical
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -92,8 +92,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# libical reads every feed in the tests (tests/test_ical_libical.py): a small C program,
+# tools/ical-check/ical_check.c, built against Debian's libical-dev (installed when missing).
+libical: build/ical_check
+build/ical_check: tools/ical-check/ical_check.c
+	@pkg-config --exists libical 2>/dev/null || { \
+	  echo "Installing Debian's libical-dev and pkg-config to check feeds with libical"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gcc libical-dev pkg-config >/dev/null; }
+	@mkdir -p build
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< $$(pkg-config --cflags --libs libical)
+
 clean:
-	rm -rf $(VENV) node_modules $(MO)
+	rm -rf $(VENV) node_modules $(MO) build
 
 # Front-end libraries: pinned in package.json, copied from npm into static/vendor/<lib>/
 # with their licences and committed, so the site never loads code from a CDN.

@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         CANAL_EVENTS=os.environ.get("CANAL_EVENTS", str(ROOT / "events.toml")),
         # Fixed "now" for tests and exports (ISO text or datetime); None means the clock.
         CANAL_NOW=os.environ.get("CANAL_NOW"),
+        # Public holidays; by default `<events stem>.holidays.toml` next to the events file.
+        CANAL_HOLIDAYS=os.environ.get("CANAL_HOLIDAYS"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
@@ -45,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     try:
-        catalog = load(app.config["CANAL_EVENTS"])
+        catalog = load(app.config["CANAL_EVENTS"], app.config["CANAL_HOLIDAYS"])
     except LoadError as err:
         raise InvalidContent(err) from None
     app.extensions["canal_catalog"] = catalog

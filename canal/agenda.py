@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 from babel.dates import format_skeleton, get_day_names
 
-from . import occurrence_index, recurrence
+from . import lunar, occurrence_index, recurrence
 from .text import locale_of
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
@@ -240,6 +240,16 @@ class Day:
     in_month: bool
     today: bool
     occurrences: list[Occurrence] = field(default_factory=list)
+    # The lunar day, festival and solar term (lunar.DayNote), and the public holiday or
+    # make-up working day (holidays.Holiday) it is part of.
+    note: object = None
+    holiday: object = None
+    workday_for: object = None
+
+    @property
+    def notable(self) -> bool:
+        """A festival, solar term, holiday or make-up day: worth showing even with no events."""
+        return bool(self.holiday or self.workday_for or self.note.festival or self.note.term)
 
 
 @dataclass(frozen=True)
@@ -304,8 +314,10 @@ def month_grid(catalog: Catalog, year: int, month: int, today: date) -> Month:
         for day in occurrence.days():
             if day in cells:
                 cells[day].append(occurrence)
+    holidays = catalog.holidays
     return Month(year, month, [
-        [Day(d, d.month == month, d == today, cells[d]) for d in week] for week in weeks
+        [Day(d, d.month == month, d == today, cells[d], lunar.day_note(d), holidays.holiday(d),
+             holidays.swap_for(d)) for d in week] for week in weeks
     ])
 
 

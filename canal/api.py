@@ -125,3 +125,27 @@ def sites_geojson(catalog: Catalog, lang: str) -> dict:
     return {"type": "FeatureCollection", "license": line.license, "license_url": line.license_url,
             "attribution": line.attribution, "attribution_url": line.attribution_url,
             "features": features}
+
+
+def holidays_json(catalog: Catalog, lang: str) -> dict:
+    """China's public holidays as announced, by year, with each year's notice (source).
+
+    Only announced years are listed (`years`); a date in any other year is not known to
+    be a holiday or a working day, and clients should not guess."""
+    known = catalog.holidays
+    return {
+        "version": VERSION,
+        "years": [{
+            "year": year,
+            "source": known.sources[year],
+            "holidays": [{
+                "id": holiday.id,
+                "name": holiday.name.get(lang),
+                "name_zh": holiday.name.zh,
+                "start": holiday.start.isoformat(),
+                "end": holiday.end.isoformat(),
+                "days": len(holiday.days()),
+                "workdays": [day.isoformat() for day in holiday.workdays],
+            } for holiday in known.of_year(year)],
+        } for year in known.years()],
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
-from . import ical
+from . import ical, lunar
 from .model import Catalog, Event
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render"
@@ -45,7 +45,8 @@ def _google_dates(event: Event) -> str:
 
 def google_template(catalog: Catalog, event: Event, lang: str) -> str | None:
     """Google Calendar's "add event" page, or None when the event has skipped dates."""
-    if event.except_dates:
+    if event.except_dates or lunar.is_lunar(event.repeat):
+        # Google would read an RSCALE rule as Gregorian (lunar-notes.md): .ics only.
         return None
     params = {
         "action": "TEMPLATE",

@@ -1,5 +1,9 @@
 """iCalendar feeds: Catalog + language + selection -> bytes (no Flask).
 
+A lunar event (`RSCALE=CHINESE`) is the exception to one VEVENT per event: no client
+expands RSCALE correctly, so it is written as one plain VEVENT per occurrence (see
+`lunar_vevents` and ../shared/data/lunar-notes.md, form A).
+
 Written for subscriptions that last years (see ../shared/data/ical-notes.md):
 one VEVENT per event with RRULE/EXDATE, UIDs `<event-id>@<host>`, TZID'd times
 (never floating), exclusive all-day DTEND, UNTIL in UTC, and SEQUENCE/DTSTAMP
@@ -15,9 +19,9 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 from icalendar import vCategory, vDuration, vRecur, vText
 
-from . import links
+from . import links, rules
 from .model import Catalog, Event, Occurrence, Text
-from .recurrence import parse_until
+from .recurrence import first_day, lunar_rule, occurrence_on, parse_until
 from .revisions import EPOCH, Ledger, Revision
 from .text import punctuation
 
@@ -206,6 +210,81 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
     return vevent
 
 
+# Lunar occurrences are published from the event's start up to this many years after the
+# current one (or the rule's end): later dates are uncertain (lunar-notes.md: 2057, 2089)
+# and the feed stays small. The horizon moves on 1 January, when the feed changes.
+HORIZON_YEARS = 3
+# An excepted lunar occurrence stays in the feed as STATUS:CANCELLED until the end of the
+# year after its own, so clients that had it remove it instead of keeping a stale copy.
+CANCELLED_GRACE_YEARS = 1
+
+
+def lunar_uid(event: Event, catalog: Catalog, lunar_year: int, day: date,
+              kept_day: date | None) -> str:
+    """`<event-id>-<lunar year>@<host>`; `<event-id>@<host>` for the occurrence on
+    `kept_day` (the one subscribers had before the event's rule became lunar).
+
+    Keyed by lunar year, not date, so a date that moves is an update, not a new event."""
+    host = catalog.meta.host
+    if day == kept_day:
+        return f"{event.id}@{host}"
+    return f"{event.id}-{lunar_year}@{host}"
+
+
+def lunar_published(event: Event, catalog: Catalog, horizon_year: int | None,
+                    kept_day: date | None = None) -> list[tuple[str, Occurrence, bool]]:
+    """(UID, occurrence, cancelled) of each VEVENT a lunar event puts in the feeds.
+
+    `horizon_year` is the current year (None: every date of the rule). Past occurrences
+    stay; future ones go up to HORIZON_YEARS after it; an `except` date stays, cancelled,
+    for CANCELLED_GRACE_YEARS."""
+    rule = lunar_rule(event, catalog.tz)
+    skipped = set(event.except_dates)
+    found = []
+    for lunar_year, day in rule.dates(first_day(event)):
+        if horizon_year is not None and day.year > horizon_year + HORIZON_YEARS:
+            break
+        excepted = day in skipped
+        if excepted and horizon_year is not None and day.year < horizon_year - CANCELLED_GRACE_YEARS:
+            continue
+        found.append((lunar_uid(event, catalog, lunar_year, day, kept_day),
+                      occurrence_on(event, day, catalog.tz), excepted or event.cancelled))
+    return found
+
+
+def lunar_vevents(event: Event, catalog: Catalog, lang: str, revision: Revision,
+                  horizon_year: int | None, kept_day: date | None = None) -> list[icalendar.Event]:
+    """A lunar event as plain VEVENTs, one per occurrence: no RRULE, RDATE or RSCALE.
+
+    Every one carries the event's SEQUENCE and stamps (the ledger's schedule fingerprint
+    covers the expanded dates), and its DESCRIPTION starts with the rule in words."""
+    repeats = rules.describe(event, lang)
+    vevents = []
+    for uid, occurrence, cancelled in lunar_published(event, catalog, horizon_year, kept_day):
+        vevent = vevent_for(event, catalog, lang, revision, occurrence)
+        vevent["UID"] = vText(uid)
+        vevent["STATUS"] = vText("CANCELLED" if cancelled else "CONFIRMED")
+        vevent["DESCRIPTION"] = _Text(repeats + "\n" + description_text(catalog, event, lang))
+        vevents.append(vevent)
+    return vevents
+
+
+def uids_of(event: Event, catalog: Catalog, ledger: Ledger, horizon_year: int | None = None) -> list[str]:
+    """The UIDs of the VEVENTs the event puts in a feed: one, or one per lunar occurrence."""
+    if lunar_rule(event, catalog.tz) is None:
+        return [f"{event.id}@{catalog.meta.host}"]
+    kept = ledger.kept_uid_day(event, catalog)
+    return [uid for uid, _, _ in lunar_published(event, catalog, horizon_year, kept)]
+
+
+def event_id_of(uid: str, catalog: Catalog) -> str:
+    """The event id in one of our UIDs (`<id>@host`, `<id>-<lunar year>@host`)."""
+    name = uid.rsplit("@", 1)[0]
+    if name in catalog.events:
+        return name
+    return name.rsplit("-", 1)[0]
+
+
 def _text(value: str) -> str:
     """Content as RFC 5545 TEXT: `feed_text`, then `\\ ; ,` and line breaks escaped.
 
@@ -360,7 +439,12 @@ def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) 
 def _vtimezone_bytes(tzid: str) -> bytes:
     # From 2000 on, Shanghai is one +0800 STANDARD block (no 1986-91 DST RDATEs, which
     # Outlook mishandles); computing it takes ~0.1 s, so it is done once per zone.
-    return icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1)).to_ical()
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1))
+    # icalendar adds a COMMENT ("only works from 2000 to 2038") that RFC 5545 does not allow
+    # in a VTIMEZONE itself: libical's restriction check fails every feed on it. (Shanghai's
+    # one STANDARD block has no end, so the note does not even apply here.)
+    zone.pop("COMMENT", None)
+    return zone.to_ical()
 
 
 def vtimezone(tzid: str) -> icalendar.Timezone:
@@ -424,9 +508,10 @@ class FeedPieces:
     fingerprint per event and one serialization per event and language.
     """
 
-    def __init__(self, catalog: Catalog, ledger: Ledger):
+    def __init__(self, catalog: Catalog, ledger: Ledger, horizon_year: int | None = None):
         self.catalog = catalog
         self.ledger = ledger
+        self.horizon_year = horizon_year  # for lunar events' rolling horizon
         self._revisions: dict[str, Revision] = {}
         self._shared: dict[str, _SharedLines] = {}
         self._locations: dict[tuple[str, str], bytes] = {}  # by site id and language
@@ -446,6 +531,12 @@ class FeedPieces:
 
     def _vevent(self, event: Event, lang: str, made: dict[str, bytes]) -> bytes:
         catalog = self.catalog
+        if lunar_rule(event, catalog.tz) is not None:
+            # Few events and one VEVENT per year each: icalendar's writer is fast enough.
+            made[event.id] = b"".join(serialize(v) for v in lunar_vevents(
+                event, catalog, lang, self.revision(event), self.horizon_year,
+                self.ledger.kept_uid_day(event, catalog)))
+            return made[event.id]
         shared = _kept(self._shared, event.id,
                        lambda: _shared_lines(event, catalog, self.revision(event)))
         location = _kept(self._locations, (event.site, lang),
@@ -485,21 +576,27 @@ def build_feed(catalog: Catalog, lang: str, selection: Selection, ledger: Ledger
 
 
 class FeedCache:
-    """Feeds built on first request and kept: they hold no "now", so they never go stale."""
+    """Feeds built on first request and kept: they hold no "now", so they never go stale.
+
+    The one exception is the year, which moves lunar events' horizon: `get` takes it
+    (from the view's clock), and feeds are kept per year, so they change on 1 January.
+    """
 
     def __init__(self, catalog: Catalog, ledger: Ledger):
         self.catalog = catalog
         self.ledger = ledger
-        self._feeds: dict[tuple[str, str, str | None], Feed] = {}
-        self._pieces = FeedPieces(catalog, ledger)
+        self._feeds: dict[tuple[str, str, str | None, int | None], Feed] = {}
+        self._pieces: dict[int | None, FeedPieces] = {}
 
-    def get(self, lang: str, kind: str, id: str | None = None) -> Feed:
-        """The feed for (lang, kind, id); KeyError for an unknown kind or id."""
-        key = (lang, kind, id)
+    def get(self, lang: str, kind: str, id: str | None = None, year: int | None = None) -> Feed:
+        """The feed for (lang, kind, id) in `year` (None: lunar events without a horizon);
+        KeyError for an unknown kind or id."""
+        key = (lang, kind, id, year)
         feed = self._feeds.get(key)
         if feed is None:
             # Two threads may both build it once; the bytes are identical, so that is harmless.
+            pieces = _kept(self._pieces, year, lambda: FeedPieces(self.catalog, self.ledger, year))
             feed = build_feed(self.catalog, lang, select(self.catalog, kind, id), self.ledger,
-                              self._pieces)
+                              pieces)
             self._feeds[key] = feed
         return feed

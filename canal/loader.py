@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +26,7 @@ from .model import (
     ACCESSIBILITY_KEYS, FIRST_YEAR, LAST_YEAR, MOVED_STATUSES, STATUSES, Accessibility, Area,
     Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
 )
+from .lunar import LunarRule, to_lunar
 from .recurrence import RuleError, is_rule_date, parse_rule
 
 # \Z, not $: "$" also matches before a final newline, and an id "x\n" would pass
@@ -568,7 +569,9 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
             reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
         elif rule is not None:
             for day in except_dates:
-                if not is_rule_date(rule, day):
+                if isinstance(rule, LunarRule) and not is_rule_date(rule, day, start):
+                    reader.problem(path + ("except",), _lunar_except_message(rule, start, day))
+                elif not isinstance(rule, LunarRule) and not is_rule_date(rule, day):
                     reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
                                                        f"rule '{repeat}', so there is nothing to skip")
     required = (title, site, cats, status)
@@ -582,6 +585,17 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
         previous_start = None
     return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
                  description, url, organiser, price, source, booking, previous_start, ends_at)
+
+
+def _lunar_except_message(rule: LunarRule, start, day: date) -> str:
+    """An `except` date that a lunar rule does not give, with the rule's date that year."""
+    first = start.date() if isinstance(start, datetime) else start
+    lunar = to_lunar(day)
+    that_year = next((found for year, found in rule.dates(first) if year == lunar.year), None)
+    hint = (f"; the rule's date in lunar year {lunar.year} is {that_year.isoformat()}"
+            if that_year else "")
+    return (f"{day.isoformat()} is {lunar.name}, not a date of the rule ({rule.wanted}), "
+            f"so there is nothing to skip{hint}")
 
 
 def _read_except(reader: _Reader):
@@ -715,8 +729,10 @@ def parse(text: str, filename: str = "events.toml") -> Catalog:
     return Catalog(meta, areas, categories, sites, events, path=filename)
 
 
-def load(path: str | Path) -> Catalog:
-    """Read and validate the content file at `path`."""
+def load(path: str | Path, holidays_path: str | Path | None = None) -> Catalog:
+    """Read and validate the content file at `path`, and the public holidays next to it
+    (`<stem>.holidays.toml`, or `holidays_path`); problems of both are listed together."""
+    from . import holidays
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -724,4 +740,16 @@ def load(path: str | Path) -> Catalog:
         raise LoadError([Problem(str(path), 1, "", "file not found")]) from None
     except UnicodeDecodeError as err:
         raise LoadError([Problem(str(path), 1, "", f"not UTF-8 text ({err.reason})")]) from None
-    return parse(text, filename=str(path))
+    problems: list[Problem] = []
+    catalog = known = None
+    try:
+        catalog = parse(text, filename=str(path))
+    except LoadError as err:
+        problems += err.problems
+    try:
+        known = holidays.load(holidays_path or holidays.default_path(path))
+    except LoadError as err:
+        problems += err.problems
+    if problems:
+        raise LoadError(problems)
+    return replace(catalog, holidays=known)

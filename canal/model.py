@@ -269,10 +269,15 @@ class Catalog:
     sites: Mapping[str, Site]
     events: Mapping[str, Event]
     path: str = "events.toml"
+    # canal.holidays.Holidays: China's public holidays as announced (none when not given).
+    holidays: object = None
 
     def __post_init__(self) -> None:
         for name in ("areas", "categories", "sites", "events"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        if self.holidays is None:
+            from .holidays import EMPTY  # holidays imports this module
+            object.__setattr__(self, "holidays", EMPTY)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from . import lunar
+from .lunar import LunarRule
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 
 RULE_PARTS = {
@@ -60,17 +62,26 @@ def parse_until(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
 
 
 @lru_cache(maxsize=None)
-def parse_rule(text: str, start: date | datetime, tz: ZoneInfo) -> rrule:
-    """Turn an editor's `repeat` text into a dateutil rule over naive local time.
+def parse_rule(text: str, start: date | datetime, tz: ZoneInfo) -> rrule | LunarRule:
+    """Turn an editor's `repeat` text into a dateutil rule over naive local time, or for
+    an `RSCALE=CHINESE` rule (RFC 7529) into a `LunarRule`.
 
     Cached: the catalog is immutable, so each rule is parsed once per process.
     """
+    if lunar.is_lunar(text):
+        try:
+            return lunar.parse(text, start, lambda value: parse_until(value, tz))
+        except lunar.LunarRuleError as err:
+            raise RuleError(str(err)) from None
     parts: dict[str, str] = {}
     for chunk in text.strip().strip(";").split(";"):
         name, sep, value = chunk.partition("=")
         name = name.strip().upper()
         if not sep or not value.strip():
             raise RuleError(f"'{chunk}' is not NAME=VALUE (example: FREQ=MONTHLY;BYDAY=2SA)")
+        if name == "SKIP":
+            # RFC 7529: SKIP only means something with RSCALE.
+            raise RuleError("SKIP needs RSCALE=CHINESE (a lunar rule); a Gregorian rule has no SKIP")
         if name not in RULE_PARTS:
             raise RuleError(f"unknown rule part {name} (allowed: {', '.join(sorted(RULE_PARTS))})")
         if name in parts:
@@ -120,8 +131,24 @@ def parse_rule(text: str, start: date | datetime, tz: ZoneInfo) -> rrule:
     return rule
 
 
-def is_rule_date(rule: rrule, day: date) -> bool:
-    """Whether the rule has an occurrence starting on local date `day`."""
+def lunar_rule(event: Event, tz: ZoneInfo) -> LunarRule | None:
+    """The event's parsed lunar rule, or None for a one-off or Gregorian event."""
+    if not lunar.is_lunar(event.repeat):
+        return None
+    return parse_rule(event.repeat, event.start, tz)
+
+
+def first_day(event: Event) -> date:
+    """The local date the event's first occurrence begins on."""
+    return event.start.date() if isinstance(event.start, datetime) else event.start
+
+
+def is_rule_date(rule: rrule | LunarRule, day: date, start: date | datetime | None = None) -> bool:
+    """Whether the rule has an occurrence starting on local date `day` (a lunar rule
+    needs the event's `start`)."""
+    if isinstance(rule, LunarRule):
+        first = start.date() if isinstance(start, datetime) else start
+        return rule.is_date(first, day)
     begin = datetime.combine(day, time())
     return any(d.date() == day for d in rule.between(begin, begin + timedelta(days=1), inc=True))
 
@@ -130,6 +157,11 @@ def _window(value: date | datetime, tz: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
     return datetime.combine(value, time(), tz)
+
+
+def occurrence_on(event: Event, day: date, tz: ZoneInfo) -> Occurrence:
+    """The event's occurrence beginning on local date `day`, at its usual time and length."""
+    return _occurrence(event, datetime.combine(day, _local_start(event.start).time()), tz)
 
 
 def _occurrence(event: Event, local_start: datetime, tz: ZoneInfo) -> Occurrence:
@@ -149,7 +181,12 @@ def event_occurrences(
         rule = parse_rule(event.repeat, event.start, tz)
         # Reach back one duration so that an occurrence already running at `lo` is found.
         search_from = (lo - event.duration).replace(tzinfo=None)
-        local_starts = rule.between(search_from, hi.replace(tzinfo=None), inc=True)
+        if isinstance(rule, LunarRule):
+            at = _local_start(event.start).time()
+            local_starts = [moment for _, day in rule.dates(first_day(event))
+                            if search_from <= (moment := datetime.combine(day, at)) <= hi.replace(tzinfo=None)]
+        else:
+            local_starts = rule.between(search_from, hi.replace(tzinfo=None), inc=True)
     else:
         local_starts = [_local_start(event.start)]
     skipped = set(event.except_dates)

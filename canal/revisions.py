@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .model import Catalog, Event, Text
+from .recurrence import first_day, lunar_rule
 
 # Stamp for an event the ledger has never seen: fixed, so output stays byte-identical.
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -42,6 +43,9 @@ class Revision:
     modified: datetime  # UTC, whole seconds
     schedule: str = ""
     content: str = ""
+    # Lunar events only: the date (ISO) of the occurrence that keeps the UID `<event>@host`
+    # it had as a hand-dated event before its rule became lunar, or "none" (see kept_uid_day).
+    kept_uid: str = ""
 
 
 UNTRACKED = Revision(0, EPOCH)
@@ -69,12 +73,26 @@ def _schedule(event: Event, catalog: Catalog) -> dict:
     """What a calendar app must be told about with a new SEQUENCE: time, place, status."""
     site = catalog.site_of(event)
     area = catalog.area_of(event)
-    return {
+    schedule = {
         "timezone": catalog.tz.key, "start": event.start, "end": event.end,
         "repeat": event.repeat, "except": event.except_dates, "status": event.status,
         "site": site.id, "site_name": site.name, "address": site.address,
         "lat": site.lat, "lon": site.lon, "area": area.name,
     }
+    dates = _lunar_dates(event, catalog)
+    if dates is not None:
+        schedule["dates"] = dates
+    return schedule
+
+
+def _lunar_dates(event: Event, catalog: Catalog) -> list | None:
+    """A lunar event's expanded dates, which its schedule fingerprint covers: a new
+    version of the lunar library that moves a date (2057, 2089) then raises SEQUENCE,
+    as a moved date must. None for other events, whose fingerprints stay as they were."""
+    rule = lunar_rule(event, catalog.tz)
+    if rule is None:
+        return None
+    return [day for _, day in rule.dates(first_day(event))]
 
 
 def schedule_fingerprint(event: Event, catalog: Catalog) -> str:
@@ -87,9 +105,11 @@ def schedule_fingerprint(event: Event, catalog: Catalog) -> str:
     every event we have and for random ones), so recorded fingerprints stay valid.
     """
     site = catalog.site_of(event)
+    dates = _lunar_dates(event, catalog)
+    dates_json = "" if dates is None else f'"dates": [{", ".join(_json_when(d) for d in dates)}], '
     # json.dumps(sort_keys=True) order; ", " and ": " are its default separators.
     text = (f'{{"address": {_json_text(site.address)}, "area": {_json_text(catalog.area_of(event).name)}, '
-            f'"end": {_json_when(event.end)}, '
+            f'{dates_json}"end": {_json_when(event.end)}, '
             f'"except": [{", ".join(_json_when(day) for day in event.except_dates)}], '
             f'"lat": {float.__repr__(site.lat)}, "lon": {float.__repr__(site.lon)}, '
             f'"repeat": {_json_string_or_null(event.repeat)}, "site": {_json_string(site.id)}, '
@@ -150,11 +170,34 @@ class Ledger:
             return Revision(known.sequence + 1, known.modified, schedule, known.content)
         return known
 
+    def kept_uid_day(self, event: Event, catalog: Catalog) -> date | None:
+        """For a lunar event, the date of the occurrence whose feed UID stays `<event>@host`.
+
+        Subscribers of an event published before its rule became lunar already have it under
+        that UID; giving that occurrence a new one would show it to them twice. The ledger
+        remembers the date the first time it records the event as lunar: its start then
+        (the hand-dated event's date). An event the ledger never saw has none.
+        """
+        known = self.entries.get(event.id)
+        if known is None or known.kept_uid == "none" or lunar_rule(event, catalog.tz) is None:
+            return None
+        if known.kept_uid:
+            return date.fromisoformat(known.kept_uid)
+        return first_day(event)
+
+    def _kept_uid_entry(self, event: Event, catalog: Catalog, old: Revision | None) -> str:
+        if lunar_rule(event, catalog.tz) is None:
+            return old.kept_uid if old else ""
+        if old is None:
+            return "none"
+        return old.kept_uid or first_day(event).isoformat()
+
     def stale(self, catalog: Catalog) -> list[str]:
         """Ids of events whose ledger entry is missing or out of date."""
         return [event.id for event in catalog.events.values()
                 if (entry := self.entries.get(event.id)) is None
-                or (entry.schedule, entry.content) != fingerprints(event, catalog)]
+                or (entry.schedule, entry.content) != fingerprints(event, catalog)
+                or entry.kept_uid != self._kept_uid_entry(event, catalog, entry)]
 
     def updated(self, catalog: Catalog, now: datetime) -> tuple["Ledger", list[str]]:
         """A ledger brought up to date at `now` (UTC), and the ids that changed."""
@@ -164,12 +207,13 @@ class Ledger:
         for event in catalog.events.values():
             schedule, content = fingerprints(event, catalog)
             old = entries.get(event.id)
+            kept = self._kept_uid_entry(event, catalog, old)
             if old is None:
-                entries[event.id] = Revision(0, stamp, schedule, content)
+                entries[event.id] = Revision(0, stamp, schedule, content, kept)
             elif old.schedule != schedule:
-                entries[event.id] = Revision(old.sequence + 1, stamp, schedule, content)
-            elif old.content != content:
-                entries[event.id] = Revision(old.sequence, stamp, schedule, content)
+                entries[event.id] = Revision(old.sequence + 1, stamp, schedule, content, kept)
+            elif old.content != content or old.kept_uid != kept:
+                entries[event.id] = Revision(old.sequence, stamp, schedule, content, kept)
             else:
                 continue
             changed.append(event.id)
@@ -186,6 +230,7 @@ class Ledger:
                 f"modified = {entry.modified.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n"
                 f'schedule = "{entry.schedule}"\n'
                 f'content = "{entry.content}"\n'
+                + (f'kept_uid = "{entry.kept_uid}"\n' if entry.kept_uid else "")
             )
         return "".join(blocks)
 
@@ -216,7 +261,8 @@ def read(path: str | Path) -> Ledger:
             if not isinstance(modified, datetime) or modified.tzinfo is None:
                 raise TypeError("modified must be a UTC date-time such as 2026-12-01T09:00:00Z")
             entries[event_id] = Revision(int(raw["sequence"]), modified.astimezone(timezone.utc),
-                                         str(raw["schedule"]), str(raw["content"]))
+                                         str(raw["schedule"]), str(raw["content"]),
+                                         str(raw.get("kept_uid", "")))
         except (KeyError, TypeError, ValueError) as err:
             raise LedgerError(f"{path}: events.{event_id}: {err}") from None
     return Ledger(entries)

@@ -7,9 +7,12 @@ INTERVAL, BYDAY with ordinals, BYMONTHDAY, BYMONTH, COUNT, UNTIL) plus the
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from . import lunar
 from . import text as words
 from .model import Event
+from .recurrence import parse_rule
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ZH_WEEKDAY = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
@@ -154,6 +157,40 @@ def _describe_en(parts: dict[str, str], start: date) -> str:
     return f"{every} on {named}"
 
 
+def _lunar_day_en(day: int) -> str:
+    return "the last day" if day == -1 else f"the {_ordinal_en(day)} day"
+
+
+def describe_lunar(rule: lunar.LunarRule, lang: str = "zh") -> str:
+    """每年农历五月初五（端午节） / "every year on the 5th day of the 5th lunar month
+    (Dragon Boat Festival)": the lunar part of a rule, with the festival on that date."""
+    festival = None if rule.leap else lunar.FESTIVALS.get((rule.month, rule.day))
+    if (rule.month, rule.day, rule.leap, rule.skip) in ((12, 30, False, "BACKWARD"),):
+        festival = lunar.FESTIVALS[(12, -1)]  # 腊月三十, else 廿九: always 除夕
+    if lang != "en":
+        text = "每年农历" + rule.wanted
+        if festival:
+            text += f"（{festival.zh}）"
+        if rule.leap:
+            other = {"OMIT": "不举行",
+                     "BACKWARD": "改在" + lunar.month_name(rule.month) + rule.wanted[3:],
+                     "FORWARD": "改在" + (lunar.month_name(rule.month + 1) + rule.wanted[3:]
+                                        if rule.month < 12 else "次年正月初一")}[rule.skip]
+            text += f"（无{lunar.month_name(rule.month, True)}的年份{other}）"
+        return text
+    leap = "leap " if rule.leap else ""
+    text = f"every year on {_lunar_day_en(rule.day)} of the {leap}{_ordinal_en(rule.month)} lunar month"
+    if festival:
+        text += f" ({festival.en})"
+    if rule.leap:
+        other = {"OMIT": "not held",
+                 "BACKWARD": f"in the regular {_ordinal_en(rule.month)} month",
+                 "FORWARD": (f"in the {_ordinal_en(rule.month + 1)} month" if rule.month < 12
+                             else "on the next New Year's Day")}[rule.skip]
+        text += f" (in years without a leap {_ordinal_en(rule.month)} month, {other})"
+    return text
+
+
 def describe(event: Event, lang: str = "zh") -> str:
     """The event's `repeat` rule and `except` dates in words; "" for a one-off event."""
     if not event.recurring:
@@ -161,7 +198,12 @@ def describe(event: Event, lang: str = "zh") -> str:
     parts = _parts(event.repeat)
     start = _first_day(event.start)
     zh = lang != "en"
-    text = _describe_zh(parts, start) if zh else _describe_en(parts, start)
+    if lunar.is_lunar(event.repeat):
+        # The zone only matters for a UTC UNTIL, which an all-day event does not have.
+        tz = event.start.tzinfo if isinstance(event.start, datetime) else ZoneInfo("UTC")
+        text = describe_lunar(parse_rule(event.repeat, event.start, tz), lang)
+    else:
+        text = _describe_zh(parts, start) if zh else _describe_en(parts, start)
     if "COUNT" in parts:
         # COUNT counts the rule's dates before `except` takes any away (RFC 5545); visitors
         # count the dates that happen. The loader checks that every except date is a rule date.

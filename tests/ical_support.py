@@ -53,6 +53,27 @@ def run_node(script: str, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
+LIBICAL_CHECK = ROOT / "build" / "ical_check"
+
+
+def run_libical(first: str, until: str, *files) -> dict:
+    """Read feeds with libical (build/ical_check, from tools/ical-check/ical_check.c):
+    per file its parser errors, icalrestriction_check result, and each VEVENT's occurrences
+    in [first, until) (YYYYMMDD). Built with `make libical` when missing; without libical
+    the test fails under CI and is skipped elsewhere."""
+    if not LIBICAL_CHECK.exists():
+        subprocess.run(["make", "libical"], cwd=ROOT, capture_output=True, timeout=600)
+    if not LIBICAL_CHECK.exists():
+        message = "build/ical_check is missing: run `make libical` (needs Debian's libical-dev)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([str(LIBICAL_CHECK), first, until, *map(str, files)], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "TZ": "America/New_York"})
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
 # --- Catalogs with awkward text: escaping, folding, emoji, injection attempts ------------
 
 ODD_TITLE = 'Fish; chips, and \\ "more"\n第二行 🚣🏮'

@@ -118,3 +118,13 @@ def test_public_holidays_are_passed_in_and_open_a_closing_day():
     assert "Open now, until 20:00" in page.text
     listed = Page(client.get("/events/?from=2026-12-07&to=2026-12-07").get_data(as_text=True))
     assert "这几天也开放" in listed.text
+
+
+def test_the_announced_holidays_decide_ph_rules():
+    """Without any override, PH in opening hours means the days of events.holidays.toml."""
+    from conftest import DATA
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"),
+                      "CANAL_HOLIDAYS": str(ROOT / "events.holidays.toml"),
+                      "CANAL_NOW": "2026-10-05T11:00:00"})  # a Monday in the National Day holiday
+    page = Page(app.test_client().get("/en/sites/canal-museum/").get_data(as_text=True))
+    assert "Open today (public holiday) 10:00–20:00 (last entry 19:00)" in page.text

@@ -60,3 +60,10 @@ def events_json():
 def sites_geojson():
     """Every site as GeoJSON."""
     return _json(api.sites_geojson(catalog(), current_lang()), "application/geo+json")
+
+
+@localized(bp, "/api/holidays.json")
+@cached_page
+def holidays_json():
+    """China's public holidays and make-up working days, from the State Council notices."""
+    return _json(api.holidays_json(catalog(), current_lang()), "application/json")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from .. import agenda
+from .. import agenda, lunar
 from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
@@ -52,3 +52,10 @@ def _render(year: int, month: int):
         this_month_url=_month_url(today.year, today.month),
         today=today,
     )
+
+
+@bp.app_context_processor
+def _lunar_helpers() -> dict:
+    """Lunar dates in words for templates: 农历五月初五 / "5th day of the 5th lunar month"."""
+    return {"lunar_words": lambda lunar_date: lunar_date.words(current_lang()),
+            "lunar_of": lunar.to_lunar}

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from .. import calendar_links, ical, revisions
 from ..model import Event
 from .http import conditional
-from .language import canonical_url, catalog, current_lang, localized
+from .language import canonical_url, catalog, current_lang, localized, now
 
 bp = Blueprint("feeds", __name__)
 
@@ -33,7 +33,8 @@ def _keep_feeds(state) -> None:
 
 def _serve(kind: str, id: str | None = None) -> Response:
     try:
-        feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id)
+        # The year moves lunar events' horizon (ical.HORIZON_YEARS).
+        feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id, now().year)
     except KeyError:
         abort(404)
     return conditional(feed.body, "text/calendar", feed.last_modified, max_age=FEED_MAX_AGE,

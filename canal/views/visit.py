@@ -1,7 +1,8 @@
 """Template helpers for visiting a site: hours, "open now", map-app links, booking.
 
-Public holidays: `app.extensions["canal_holidays"]` is a `day -> bool` callable; the
-default knows none (see canal.hours). The holiday data of issue 13 plugs in there.
+Public holidays: `app.extensions["canal_holidays"]` is a `day -> bool` callable, by
+default the catalog's announced holidays (events.holidays.toml, canal.holidays): a `PH`
+rule in opening hours applies on exactly those days, and on none in a year not announced.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def hours_json(info) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions.setdefault("canal_holidays", hours.no_holidays)
+    known = app.extensions["canal_catalog"].holidays
+    app.extensions.setdefault("canal_holidays", lambda day: known.holiday(day) is not None)
     app.add_template_global(site_hours, "site_hours")
     app.add_template_global(map_links, "map_links")
     app.add_template_global(hours_json, "hours_json")
