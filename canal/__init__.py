@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import feeds, health, language, pages, security
     from .views import maps as map_views
     from .views import plan as plan_views
+    from .views import share, subscribe
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
@@ -65,4 +66,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     map_views.init_app(app)
     app.register_blueprint(plan_views.bp)
+    app.register_blueprint(share.bp)
+    app.register_blueprint(subscribe.bp)
     return app
