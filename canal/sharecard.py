@@ -127,9 +127,8 @@ def home_card(catalog: Catalog, lang: str) -> Card:
 
 
 def short(text: str, limit: int = DESCRIPTION_MAX) -> str:
-    """`text` on one line, cut at `limit` characters with an ellipsis (meta descriptions)."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + ELLIPSIS
+    """`text` cut at `limit` characters with an ellipsis (meta descriptions), else as it is."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + ELLIPSIS
 
 
 # --- Drawing ---------------------------------------------------------------------

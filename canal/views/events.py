@@ -10,6 +10,7 @@ from ..model import Occurrence
 from .http import cached_page
 from .language import catalog, current_lang, localized, now, page_path
 from .pages import bp
+from .share import share_images
 
 NEXT_DATES = 12
 
@@ -70,5 +71,6 @@ def event(event_id: str):
         later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded
         first=first,
         rule=rules.describe(found, lang),
-        jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang)) if coming else None,
+        jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang,
+                                                       images=share_images("events", event_id))) if coming else None,
     )
