@@ -44,7 +44,7 @@ LABELS = {
     "zh": {"scan": "扫码打开", "cancelled": "已取消"},
     "en": {"scan": "Scan to open", "cancelled": "Cancelled"},
 }
-DESCRIPTION_MAX = 150  # characters; previews cut longer ones anyway
+DESCRIPTION_MAX = 200  # characters: when, where and the start of the description; previews cut the rest
 ELLIPSIS = "…"
 
 
@@ -263,6 +263,50 @@ def _draw_qr(image: Image.Image, url: str, box: int, at: tuple[int, int]) -> Non
                 draw.rectangle([x, y, x + size - 1, y + size - 1], fill=INK)
 
 
+def text_lines(card: Card, shape: str, fonts: Fonts) -> list[tuple[tuple[int, int], str, ImageFont.FreeTypeFont, tuple]]:
+    """Where each line of text goes on the image: ((x, y), text, font, colour).
+
+    Every line fits its box (wrapped, cut with an ellipsis); the title gives up lines
+    first, so that when and where always fit however long the title is."""
+    layout = LAYOUTS[shape]
+    labels = LABELS["en" if card.lang == "en" else "zh"]
+    bold = lambda size: _font(fonts.bold, fonts.index, size)  # noqa: E731
+    regular = lambda size: _font(fonts.regular, fonts.index, size)  # noqa: E731
+
+    def lines(text: str, font, max_lines: int) -> list[str]:
+        return wrap(drawable(text, fonts), font, layout.text_width, max_lines) if text else []
+
+    title_zh, title_en = drawable(card.title_zh, fonts), drawable(card.title_en, fonts)
+    blocks = []  # [lines, font, colour, gap after]
+    if card.cancelled:
+        blocks.append([lines(labels["cancelled"], bold(layout.body), 1), bold(layout.body), WARN, 4])
+    title_font = bold(layout.title)
+    title = [lines(title_zh, title_font, layout.title_lines), title_font, INK, 8]
+    blocks.append(title)
+    if title_en and title_en != title_zh:
+        subtitle_font = regular(layout.subtitle)
+        blocks.append([lines(title_en, subtitle_font, layout.subtitle_lines), subtitle_font, WATER_DARK, 20])
+    blocks.append([lines(card.when, regular(layout.body), 2), regular(layout.body), INK, 6])
+    blocks.append([lines(card.where, regular(layout.body), 2), regular(layout.body), MUTED, 0])
+
+    top = layout.band + 48
+    height = lambda: sum(len(found) * round(font.size * 1.3) + gap for found, font, _, gap in blocks)  # noqa: E731
+    allowed = layout.title_lines
+    while height() > layout.bottom - top and allowed > 1:
+        allowed -= 1
+        title[0] = lines(title_zh, title_font, allowed)
+    placed, y = [], top
+    for found, font, colour, gap in blocks:
+        line_height = round(font.size * 1.3)
+        for line in found:
+            if y + line_height > layout.bottom:
+                return placed  # never below the space left for text
+            placed.append(((layout.margin, y), line, font, colour))
+            y += line_height
+        y += gap
+    return placed
+
+
 def draw(card: Card, shape: str, fonts: Fonts) -> bytes:
     """The share image of `card` as PNG bytes; `shape` is "card" (1200×630) or "square"."""
     width, height = SHAPES[shape]
@@ -270,46 +314,21 @@ def draw(card: Card, shape: str, fonts: Fonts) -> bytes:
     labels = LABELS["en" if card.lang == "en" else "zh"]
     image = Image.new("RGB", (width, height), BACKGROUND)
     pen = ImageDraw.Draw(image)
-    bold = lambda size: _font(fonts.bold, fonts.index, size)  # noqa: E731
-    regular = lambda size: _font(fonts.regular, fonts.index, size)  # noqa: E731
 
-    # Top band: the website's name (or, on the site-wide card, the water colour alone).
+    # Top band with the website's name (empty on the website's own card); a rule at the foot.
     pen.rectangle([0, 0, width, layout.band], fill=WATER)
     pen.rectangle([0, height - 14, width, height], fill=WATER_DARK)
-    brand_font = bold(layout.body)
+    brand_font = _font(fonts.bold, fonts.index, layout.body)
     brand = wrap(drawable(card.brand, fonts), brand_font, width - 2 * layout.margin, 1)
     if brand:
         pen.text((layout.margin, layout.band // 2), brand[0], font=brand_font, fill=WHITE, anchor="lm")
-
-    x, y = layout.margin, layout.band + 48
-    text_width = layout.text_width
-
-    def block(text: str, font, colour, max_lines: int, gap: int) -> None:
-        nonlocal y
-        line_height = round(font.size * 1.3)
-        for line in wrap(drawable(text, fonts), font, text_width, max_lines):
-            if y + line_height > layout.bottom:
-                return  # never below the space left for text
-            pen.text((x, y), line, font=font, fill=colour)
-            y += line_height
-        y += gap
-
-    if card.cancelled:
-        block(labels["cancelled"], bold(layout.body), WARN, 1, 4)
-    title_zh = drawable(card.title_zh, fonts)
-    title_en = drawable(card.title_en, fonts)
-    block(title_zh, bold(layout.title), INK, layout.title_lines, 8)
-    if title_en and title_en != title_zh:
-        block(title_en, regular(layout.subtitle), WATER_DARK, layout.subtitle_lines, 20)
-    block(card.when, regular(layout.body), INK, 2, 6)
-    if card.where:
-        block(card.where, regular(layout.body), MUTED, 2, 0)
+    for at, line, font, colour in text_lines(card, shape, fonts):
+        pen.text(at, line, font=font, fill=colour)
 
     _draw_qr(image, card.url, layout.qr, layout.qr_at)
-    caption_font = regular(26)
     qx, qy = layout.qr_at
-    pen.text((qx + layout.qr // 2, qy + layout.qr + 10), labels["scan"], font=caption_font,
-             fill=MUTED, anchor="mt")
+    pen.text((qx + layout.qr // 2, qy + layout.qr + 10), labels["scan"],
+             font=_font(fonts.regular, fonts.index, 26), fill=MUTED, anchor="mt")
 
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
