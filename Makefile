@@ -7,17 +7,17 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve test bench check translations extract browser node clean vendor
+.PHONY: run serve test bench check translations extract browser node clean vendor fonts
 
-run: $(VENV)/.installed translations
+run: $(VENV)/.installed translations fonts
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn (CANAL_BIND, CANAL_WORKERS, CANAL_THREADS; see gunicorn.conf.py).
-serve: $(VENV)/.installed translations
+serve: $(VENV)/.installed translations fonts
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node
+test: $(VENV)/.installed-test translations browser node fonts
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -60,6 +60,15 @@ browser:
 	  echo "Installing Debian's chromium and CJK fonts for browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Share images draw Chinese with Noto Sans CJK (SIL Open Font Licence): Debian's
+# fonts-noto-cjk, installed when missing (or point CANAL_FONT_DIR at a folder holding
+# NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc). The app refuses to start without it.
+fonts:
+	@test -n "$$CANAL_FONT_DIR" || test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc || { \
+	  echo "Installing Debian's fonts-noto-cjk for the share images"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 
 # npm packages for tests (ical.js, node-ical) and front-end libraries; `npm ci` only
 # when node_modules is missing or older than package.json / package-lock.json.
