@@ -68,6 +68,9 @@ def test_the_event_page_subscribe_control_is_in_the_first_screen(phone, live_ser
     assert webcal.get_attribute("href") == "webcal://canal.test/en/events/kaicao-festival.ics"
     for link in page.locator("details.subscribe-series .action-panel a").all():
         assert link.bounding_box()["height"] >= 44, link.inner_text()
+    page.locator("details.add-once > summary").click()
+    for link in page.locator("details.add-once .action-panel a").all():
+        assert link.bounding_box()["height"] >= 44, link.inner_text()
 
 
 def test_web_share_falls_back_to_copy_and_qr_when_unavailable(phone, live_server):
