@@ -331,7 +331,7 @@ def draw(card: Card, shape: str, fonts: Fonts) -> bytes:
              font=_font(fonts.regular, fonts.index, 26), fill=MUTED, anchor="mt")
 
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")  # optimize=True saves 3 % for 3× the time
     return out.getvalue()
 
 
