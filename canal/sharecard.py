@@ -191,6 +191,11 @@ def _tokens(text: str) -> list[str]:
     return found
 
 
+# Chinese punctuation that must not begin a line (GB/T 15834 practice): it stays with the
+# character before it, which moves to the new line with it.
+NO_LINE_START = set("、，。；：！？）》」』】〉”’…·,.;:!?)]}%")
+
+
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
     """At most `max_lines` lines no wider than `width` px; an ellipsis ends a cut text."""
     lines, line = [], ""
@@ -206,6 +211,8 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) ->
             cut = next(n for n in range(len(piece), 0, -1) if font.getlength(piece[:n]) <= width or n == 1)
             pieces[:0] = [piece[:cut], piece[cut:]]
             continue
+        if piece[:1] in NO_LINE_START and len(line.rstrip()) > 1 and _is_wide(line.rstrip()[-1]):
+            piece, line = line.rstrip()[-1] + piece, line.rstrip()[:-1]
         lines.append(line.rstrip())
         line = "" if piece == " " else piece
         if len(lines) == max_lines:
@@ -286,7 +293,7 @@ def text_lines(card: Card, shape: str, fonts: Fonts) -> list[tuple[tuple[int, in
     if title_en and title_en != title_zh:
         subtitle_font = regular(layout.subtitle)
         blocks.append([lines(title_en, subtitle_font, layout.subtitle_lines), subtitle_font, WATER_DARK, 20])
-    blocks.append([lines(card.when, regular(layout.body), 2), regular(layout.body), INK, 6])
+    blocks.append([lines(card.when, regular(layout.body), 2 if card.where else 3), regular(layout.body), INK, 6])
     blocks.append([lines(card.where, regular(layout.body), 2), regular(layout.body), MUTED, 0])
 
     top = layout.band + 48

@@ -271,6 +271,17 @@ def test_wrap_cuts_long_text_with_an_ellipsis_within_the_width():
     assert kept == "运河节"  # emoji (no glyph in the font) and controls are left out
 
 
+def test_chinese_punctuation_never_starts_a_line():
+    fonts = sharecard.find_fonts()
+    font = sharecard._font(fonts.regular, fonts.index, 30)
+    text = "京杭大运河北运河段“通武廊”（北京通州、天津武清、河北廊坊）沿线的节庆、游船、展览与市集活动日历。"
+    for width in range(300, 760, 10):
+        lines = sharecard.wrap(text, font, width, 5)
+        assert all(line[:1] not in sharecard.NO_LINE_START for line in lines), (width, lines)
+        assert all(font.getlength(line) <= width for line in lines), (width, lines)
+        assert "".join(lines).rstrip("…") in text
+
+
 def test_every_hostile_page_has_share_images(data_path):
     app = create_app({"TESTING": True, "CANAL_EVENTS": data_path("hostile_all.toml"), "CANAL_NOW": NOW})
     client = app.test_client()
