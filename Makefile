@@ -7,16 +7,16 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical
+.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical fonts
 
-run: $(VENV)/.installed translations
+run: $(VENV)/.installed translations fonts
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 # Production, locally: nginx (deploy/nginx.conf) on CANAL_LISTEN (127.0.0.1:8080) in front
 # of gunicorn on a unix socket in .run/ (CANAL_WORKERS, CANAL_THREADS; see gunicorn.conf.py).
 RUN_DIR ?= $(CURDIR)/.run
-serve: $(VENV)/.installed translations nginx
+serve: $(VENV)/.installed translations nginx fonts
 	CANAL_RUN_DIR=$(RUN_DIR) $(BIN)/python deploy/serve.py
 
 # Swap the running `make serve` to the edited events.toml: checked first, no failed request.
@@ -25,10 +25,10 @@ deploy-content: $(VENV)/.installed
 	  CANAL_RELOAD_STATUS=$${CANAL_RELOAD_STATUS:-$(RUN_DIR)/reload.json} $(BIN)/flask --app app canal reload $(FILE)
 
 # gunicorn alone on 127.0.0.1:8000, for debugging only: never expose it (see README).
-gunicorn: $(VENV)/.installed translations
+gunicorn: $(VENV)/.installed translations fonts
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node nginx libical
+test: $(VENV)/.installed-test translations browser node nginx libical fonts
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -80,6 +80,15 @@ nginx:
 	  echo "Installing Debian's nginx for the production topology (make serve, tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+# Share images draw Chinese with Noto Sans CJK (SIL Open Font Licence): Debian's
+# fonts-noto-cjk, installed when missing (or point CANAL_FONT_DIR at a folder holding
+# NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc). The app refuses to start without it.
+fonts:
+	@test -n "$$CANAL_FONT_DIR" || test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc || { \
+	  echo "Installing Debian's fonts-noto-cjk for the share images"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 
 # npm packages for tests (ical.js, node-ical) and front-end libraries; `npm ci` only
 # when node_modules is missing or older than package.json / package-lock.json.

@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import maps as map_views
     from .views import plan as plan_views
     from .views import visit as visit_views
+    from .views import share, subscribe
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)
@@ -76,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     map_views.init_app(app)
     app.register_blueprint(plan_views.bp)
     visit_views.init_app(app)
+    app.register_blueprint(share.bp)
+    app.register_blueprint(subscribe.bp)
     return app
 
 

@@ -196,13 +196,24 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
             for event_id in catalog.events:
                 yield "pages.event", {"lang": lang, "event_id": event_id}
                 yield "feeds.event", {"lang": lang, "id": event_id}
+                yield "subscribe.event", {"lang": lang, "id": event_id}
             for site_id in catalog.sites:
                 yield "pages.site", {"lang": lang, "site_id": site_id}
                 yield "feeds.site", {"lang": lang, "id": site_id}
+                yield "subscribe.site", {"lang": lang, "id": site_id}
             for area_id in catalog.areas:
                 yield "feeds.area", {"lang": lang, "id": area_id}
+                yield "subscribe.area", {"lang": lang, "id": area_id}
             for category_id in catalog.categories:
                 yield "feeds.category", {"lang": lang, "id": category_id}
+                yield "subscribe.category", {"lang": lang, "id": category_id}
+            # Share images: what og:image and JSON-LD point at (issue 15).
+            for shape in ("card", "square"):
+                yield "share.home_image", {"lang": lang, "shape": shape}
+                for event_id in catalog.events:
+                    yield "share.image", {"lang": lang, "kind": "events", "id": event_id, "shape": shape}
+                for site_id in catalog.sites:
+                    yield "share.image", {"lang": lang, "kind": "sites", "id": site_id, "shape": shape}
             for year, month in months:
                 yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
 

@@ -84,8 +84,10 @@ def _offers(event: Event, lang: str, url: str) -> dict | None:
     return offer
 
 
-def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence], lang: str) -> list[dict]:
-    """One schema.org Event per occurrence (at most MAX_OCCURRENCES)."""
+def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence], lang: str,
+                  images: list[str] | tuple[str, ...] = ()) -> list[dict]:
+    """One schema.org Event per occurrence (at most MAX_OCCURRENCES); `images`: absolute
+    URLs of the event's share images (16:9-ish and 1:1, as Google asks for several ratios)."""
     url = links.event_url(catalog, lang, event.id)
     found = []
     for occurrence in occurrences[:MAX_OCCURRENCES]:
@@ -102,6 +104,8 @@ def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence],
         }
         if event.previous_start is not None:
             item["previousStartDate"] = _moment(event.previous_start)
+        if images:
+            item["image"] = list(images)
         if event.description:
             item["description"] = event.description.get(lang)
         if event.organiser:

@@ -12,6 +12,7 @@ from .http import cached_page, occurrence_index
 from .language import catalog, current_lang, localized, now, page_path
 from .pages import bp
 from .visit import holidays
+from .share import share_images
 
 NEXT_DATES = 12
 
@@ -87,5 +88,6 @@ def event(event_id: str):
         later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded
         first=first,
         rule=rules.describe(found, lang),
-        jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang)) if coming else None,
+        jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang,
+                                                       images=share_images("events", event_id))) if coming else None,
     )

@@ -131,18 +131,26 @@ def page_last_modified(hour: datetime) -> datetime:
     return max(hour, current_app.extensions["canal_loaded_at"])
 
 
-def cached_page(view):
+def cached_page(view=None, *, vary=None):
     """Render a page once per URL and hour, then answer from memory with validators.
 
     Pages depend on the content (fixed for the app's life) and on "now"; rendering
     them again within the same hour would give the same answer for all practical
     purposes, so the hour is part of the key and the Last-Modified.
+    `@cached_page(vary=f)`: the page also depends on the User-Agent, through f()
+    (e.g. "which in-app browser"): f()'s answer joins the key, and the response says
+    `Vary: User-Agent` so shared caches keep the variants apart.
     """
+    if view is None:
+        return lambda decorated: cached_page(decorated, vary=vary)
+
     @wraps(view)
     def wrapper(**kwargs):
         hour = this_hour()
         # The mount point is part of the page: links and assets are written under it.
         key = (request.script_root, request.path, canonical_query(), hour)
+        if vary is not None:
+            key += (vary(),)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())
         found = cache.get(key)
         entry = found[0] if found else None
@@ -157,8 +165,11 @@ def cached_page(view):
             cache.put(key, entry)
         body, etag, mimetype, kept, script_hashes = entry
         inline_script_hashes().update(script_hashes)  # the CSP must allow the page's scripts
-        return conditional(body, mimetype, last_modified=page_last_modified(hour),
-                           max_age=PAGE_MAX_AGE, etag=etag, headers=kept)
+        response = conditional(body, mimetype, last_modified=page_last_modified(hour),
+                               max_age=PAGE_MAX_AGE, etag=etag, headers=kept)
+        if vary is not None:
+            response.vary.add("User-Agent")
+        return response
     return wrapper
 
 
