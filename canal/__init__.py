@@ -65,4 +65,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     map_views.init_app(app)
     app.register_blueprint(plan_views.bp)
+    from .views import embed as embed_views
+    embed_views.init_app(app)
     return app

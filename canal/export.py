@@ -153,6 +153,11 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                 yield "feeds.category", {"lang": lang, "id": category_id}
             for year, month in months:
                 yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
+            # Embeds: a static host answers no query, so each default list has its own path.
+            for kind, ids in (("area", catalog.areas), ("site", catalog.sites),
+                              ("category", catalog.categories)):
+                for value in ids:
+                    yield f"embed.{kind}", {"lang": lang, "id": value}
 
     static_files = sum(1 for p in Path(app.static_folder).rglob("*") if p.is_file())
     expected = sum(1 for _ in everything()) + static_files
