@@ -20,7 +20,7 @@ const make = (tag, name, text) => {
 };
 
 const when = (o, locale, zone) => {
-  const options = { month: "long", day: "numeric", weekday: "short", timeZone: o.all_day ? "UTC" : zone };
+  const options = { year: "numeric", month: "long", day: "numeric", weekday: "short", timeZone: o.all_day ? "UTC" : zone };
   if (!o.all_day) Object.assign(options, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const moment = (text) => new Date(o.all_day ? text + "T00:00:00Z" : text);
   const format = new Intl.DateTimeFormat(locale, options);

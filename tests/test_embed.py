@@ -205,7 +205,7 @@ def test_the_element_is_under_4_kb_gzipped_and_depends_on_nothing():
 
 def snippets(body: str) -> dict[str, str]:
     return {name: html.unescape(text) for name, text in
-            re.findall(r'<textarea readonly rows="3" id="(\w+)-snippet" spellcheck="false">(.*?)</textarea>', body, re.S)}
+            re.findall(r'<textarea readonly rows="5" id="(\w+)-snippet" spellcheck="false">(.*?)</textarea>', body, re.S)}
 
 
 def test_the_builder_writes_both_snippets_for_the_choices(framed):

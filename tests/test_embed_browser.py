@@ -166,6 +166,9 @@ def test_a_click_on_the_element_opens_the_event_and_english_works(page, network,
     assert [tuple(i) for i in items(framed)] == expected
     assert page.frame_locator("iframe").locator("body.theme-dark").count() == 1
     assert page.locator("canal-events .canal.theme-dark").count() == 1
+    # The slotted "more" link takes the theme's colour, not the host's default link blue.
+    colour = "a => getComputedStyle(a).color"
+    assert page.locator("canal-events > a").evaluate(colour) == element.first.evaluate(colour) == "rgb(143, 208, 245)"
     assert_clean(page, watch, network)
     element.last.click()
     page.wait_for_url(expected[-1][1])
@@ -317,3 +320,14 @@ def test_the_builder_previews_both_forms_live_and_copies_the_snippet(page, netwo
     page.wait_for_function("() => document.getElementById('copy-status').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == snippet
     assert watch.errors == [] and watch.dialogs == [] and network["blocked"] == []
+
+
+@pytest.mark.parametrize("path", ["/embed/", "/en/embed/?area=langfang&theme=dark", "/embed/events/?limit=50",
+                                  "/en/embed/events/?theme=compact"])
+def test_the_embed_pages_fit_a_phone(page, network, sites, path):
+    watch = Watch(page)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(sites.ours + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert watch.errors == [] and network["blocked"] == []
