@@ -27,6 +27,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 window.addEventListener("message", function (e) { window.__messages.push(e.origin); });
 """
+# The host's own look: a global link colour, as every real site has.
+HOST_CSS = b"body { font-family: serif; } a { color: rgb(200, 0, 0); }"
 # A page of the other site's that posts a forged height to whoever frames it.
 FORGER_JS = b"""
 window.parent.postMessage({ type: "canal-embed:height", height: 3333 }, "*");
@@ -41,6 +43,9 @@ class Host:
 
     def __call__(self, environ, start_response):
         path = environ["PATH_INFO"]
+        if path == "/host.css":
+            start_response("200 OK", [("Content-Type", "text/css")])
+            return [HOST_CSS]
         if path in ("/watch.js", "/forger.js"):
             start_response("200 OK", [("Content-Type", "text/javascript")])
             return [WATCH_JS if path == "/watch.js" else FORGER_JS]
@@ -56,7 +61,8 @@ class Host:
         csp = (f"default-src 'self'; script-src 'self' {ours}; connect-src 'self' {ours}; "
                f"style-src 'self' {ours}; frame-src {ours} {frames}".rstrip())
         self.pages[path] = ("<!doctype html><html lang='zh-Hans'><head><meta charset='utf-8'>"
-                            "<title>香河县文化和旅游局</title><script src='/watch.js'></script></head>"
+                            "<title>香河县文化和旅游局</title><script src='/watch.js'></script>"
+                            "<link rel='stylesheet' href='/host.css'></head>"
                             f"<body><h1>香河县文化和旅游局</h1>{body}</body></html>", csp)
 
 
