@@ -79,6 +79,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     visit_views.init_app(app)
     app.register_blueprint(share.bp)
     app.register_blueprint(subscribe.bp)
+    from .views import embed as embed_views
+    embed_views.init_app(app)
     return app
 
 

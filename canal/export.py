@@ -216,6 +216,11 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                     yield "share.image", {"lang": lang, "kind": "sites", "id": site_id, "shape": shape}
             for year, month in months:
                 yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
+            # Embeds: a static host answers no query, so each default list has its own path.
+            for kind, ids in (("area", catalog.areas), ("site", catalog.sites),
+                              ("category", catalog.categories)):
+                for value in ids:
+                    yield f"embed.{kind}", {"lang": lang, "id": value}
 
     static_files = sum(1 for p in Path(app.static_folder).rglob("*") if p.is_file())
     expected = sum(1 for _ in everything()) + static_files
@@ -226,6 +231,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
         for page in freezer.freeze_yield():
             progress(page.url, expected)
     _write_not_found_pages(app, destination, base)
+    _write_plain_assets(app, destination)
     for path in sorted(destination.rglob("*")):
         if path.is_file() and path.name != MARKER and path.suffix not in PRECOMPRESSED:
             summary.files += 1
@@ -235,6 +241,16 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
     _write_headers_file(destination, base)
     (destination / MARKER).write_text("Written by `flask canal freeze`; safe to replace.\n")
     return summary
+
+
+def _write_plain_assets(app: Flask, destination: Path) -> None:
+    """Every static file under its plain name too (pages link the hashed names): links that
+    outlive an export, such as another site's embed snippet, keep working."""
+    folder = destination / (app.static_url_path or "/static").strip("/")
+    for asset in app.extensions["canal_assets"].by_path.values():
+        target = folder / asset.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(asset.body)
 
 
 def _write_not_found_pages(app: Flask, destination: Path, base: str) -> None:

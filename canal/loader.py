@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 # mypyc: the same parser and messages, about 2.5x faster on a large file.
 import tomli
 
-from . import hours
+from . import embed, hours
 from .model import (
     ACCESSIBILITY_KEYS, FIRST_YEAR, LAST_YEAR, MOVED_STATUSES, STATUSES, Accessibility, Area,
     Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
@@ -40,7 +40,7 @@ DEFAULT_BBOX = (39.0, 116.3, 40.2, 117.5)
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SECTIONS = ("meta", "areas", "categories", "sites", "events")
 
-META_KEYS = ("name", "description", "timezone", "base_url", "bbox")
+META_KEYS = ("name", "description", "timezone", "base_url", "bbox", "embed_origins")
 NAMED_KEYS = ("name",)
 SITE_KEYS = ("name", "area", "kind", "lat", "lon", "precision_m", "description",
              "address", "url", "source", "position_source", "off_canal",
@@ -151,11 +151,26 @@ class _Reader:
         self._lines: LineIndex | None = None
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple[str, ...], message: str) -> None:
+    def problem(self, path: tuple[str, ...], message: str,
+                near: tuple[str, int] | None = None) -> None:
         # Index lines only when something is wrong: a valid file never pays for it.
         if self._lines is None:
             self._lines = LineIndex(self.source)
-        self.problems.append(Problem(self.filename, self._lines.line_of(path), ".".join(path), message))
+        line = self._lines.line_of(path)
+        if near is not None:
+            line = self._line_of_item(line, *near)
+        self.problems.append(Problem(self.filename, line, ".".join(path), message))
+
+    def _line_of_item(self, start: int, text: str, nth: int) -> int:
+        """The line of the `nth` quoted `text` from line `start` on: an item of a list
+        written over several lines (the key's line when it cannot be told)."""
+        quoted = (f'"{text}"', f"'{text}'")
+        seen = 0
+        for number, line in enumerate(self.source.splitlines()[start - 1:], start=start):
+            seen += sum(line.count(q) for q in quoted)
+            if seen >= nth:
+                return number
+        return start
 
     def table(self, value: Any, path: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
@@ -401,7 +416,31 @@ def _read_meta(reader: _Reader, doc: dict) -> Meta:
         else:
             reader.problem(path + ("bbox",), "expected [min_lat, min_lon, max_lat, max_lon] "
                                              "with min below max")
-    return Meta(name, description, tz, base_url.rstrip("/"), bbox)
+    embed_origins = (_read_embed_origins(reader, table["embed_origins"], path + ("embed_origins",))
+                     if "embed_origins" in table else ())
+    return Meta(name, description, tz, base_url.rstrip("/"), bbox, embed_origins=embed_origins)
+
+
+def _read_embed_origins(reader: _Reader, value: Any, path: tuple[str, ...]) -> tuple[str, ...]:
+    """meta.embed_origins: the sites allowed to frame /embed/… pages. Each goes into a
+    CSP header and is compared with postMessage origins, so it must be an exact origin."""
+    example = embed.EXAMPLE_ORIGIN
+    if not isinstance(value, list):
+        reader.problem(path, f'expected a list of web origins such as ["{example}"], got {_kind(value)}')
+        return ()
+    found: list[str] = []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, str):
+            reader.problem(path, f'entry {number}: expected text such as "{example}", got {_kind(entry)}')
+            continue
+        problem = embed.origin_problem(entry)
+        if problem is None and entry in found:
+            problem = f"'{entry}' is listed twice"
+        if problem is not None:
+            reader.problem(path, f"entry {number}: {problem}", near=(entry, value[:number].count(entry)))
+            continue
+        found.append(entry)
+    return tuple(found)
 
 
 def _read_named(reader: _Reader, doc: dict, section: str, cls) -> dict:

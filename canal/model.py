@@ -46,6 +46,8 @@ class Meta:
     bbox: tuple[float, float, float, float]  # min_lat, min_lon, max_lat, max_lon
     # Set only for a copy served at another address (see served_at).
     identity_host: str | None = None
+    # Sites allowed to frame /embed/… pages (canal.embed.frame_ancestors); empty: only us.
+    embed_origins: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:

@@ -104,7 +104,7 @@ def template_markup() -> tuple[set[str], set[str]]:
     """The tags and attribute names our templates write: anything else came from content."""
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").glob("*.html"))
     source = re.sub(r"\{#.*?#\}", "", source, flags=re.S)  # comments show markup as examples
-    tags = set(re.findall(r"<([a-z][a-z0-9]*)", source))
+    tags = set(re.findall(r"<([a-z][a-z0-9-]*)", source))  # custom elements have a "-"
     attributes = set(re.findall(r'\s([a-z][a-z0-9-]*)="', source))
     # Boolean attributes written without a value.
     attributes |= {"checked", "selected", "multiple", "open", "readonly", "required", "hidden", "defer"}

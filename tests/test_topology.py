@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
+from canal.assets import Manifest
 from conftest import DATA
 
 ROOT = DATA.parent.parent
@@ -47,6 +48,11 @@ def test_nginx_serves_pages_static_files_and_the_proxy_cache(site):
     assert status == 200 and kept_headers.get("Content-Encoding") == "gzip" and "X-Cache" not in kept_headers
     assert "immutable" in kept_headers["Cache-Control"] and "max-age=31536000" in kept_headers["Cache-Control"]
     assert gzip.decompress(kept) == (ROOT / "static" / "site.css").read_bytes()
+    # The embed's script and style are read by other sites' pages: CORS, whatever the name.
+    for name in ("/static/embed.js", "/static/embed.css", "/static/embed-resize.js",
+                 "/static/" + Manifest.build(ROOT / "static").url_name("embed.js")):
+        status, _, embed_headers = fetch(site.base + name)
+        assert status == 200 and embed_headers.get("Access-Control-Allow-Origin") == "*", name
     health = fetch(site.base + "/healthz")[2]
     assert "X-Cache" not in health and "no-store" in health["Cache-Control"]
 

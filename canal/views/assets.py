@@ -42,6 +42,18 @@ def serve_static(filename: str) -> Response:
     return response.make_conditional(request)
 
 
+def plain_name(filename: str) -> str:
+    """The file a static URL names, hashed or not ("map.0123456789ab.js" -> "map.js")."""
+    found = manifest().find(filename)
+    return found[0].path if found else filename
+
+
+def stable_static_url(filename: str) -> str:
+    """A static file's plain URL, for other sites to keep for years (an embed snippet):
+    it always serves the current file, where a hashed name would go stale."""
+    return f"{request.script_root}{current_app.static_url_path}/{filename}"
+
+
 def _hashed_static_names(endpoint: str, values: dict) -> None:
     if endpoint == "static" and "filename" in values:
         values["filename"] = manifest().url_name(values["filename"])

@@ -110,7 +110,8 @@ PAGE_MAX_AGE = 600
 # out of its cache key: `?x=<random>` is a hit, not a new render. A view that reads a new
 # parameter must add it here, or it would be answered from another URL's entry.
 CACHE_PARAMETERS = frozenset({"area", "site", "category", "from", "to", "q", "page", "month",
-                              "offset", "limit"})
+                              "offset", "limit",
+                              "theme", "language"})  # the embed list and its builder
 
 
 def canonical_query() -> tuple:

@@ -14,6 +14,7 @@ from flask import Flask, Response, g
 
 # Leaflet and folium set element styles; inline styles cannot run code.
 STYLE_SOURCES = "'self' 'unsafe-inline'"
+NO_FRAMING = "'none'"
 
 
 def script_hash(script: str) -> str:
@@ -34,6 +35,14 @@ def inline_script_hashes() -> set[str]:
     return g.csp_script_hashes
 
 
+def allow_framing(sources: str) -> None:
+    """Let the response being made be framed by these CSP sources (embeds only).
+
+    Every other response keeps `frame-ancestors 'none'` and X-Frame-Options DENY, so no
+    page but an embed can be put in a frame (clickjacking)."""
+    g.canal_frame_ancestors = sources
+
+
 def content_security_policy(app: Flask) -> str:
     hashes = " ".join(sorted(g.get("csp_script_hashes", ())))
     image_hosts = " ".join(app.config.get("CSP_IMAGE_HOSTS", ()))
@@ -47,7 +56,7 @@ def content_security_policy(app: Flask) -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {g.get('canal_frame_ancestors', NO_FRAMING)}",
     ])
 
 
@@ -57,7 +66,10 @@ def init_app(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = content_security_policy(app)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        # X-Frame-Options cannot name several sites; browsers that know CSP ignore it
+        # whenever frame-ancestors is present, so a framable answer simply goes without.
+        if g.get("canal_frame_ancestors", NO_FRAMING) == NO_FRAMING:
+            response.headers["X-Frame-Options"] = "DENY"
         if app.config.get("CANAL_STATIC_EXPORT") and response.mimetype == "text/html":
             _policy_in_page(response)
         return response
