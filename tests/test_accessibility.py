@@ -15,6 +15,7 @@ PAGES = [
     "/", "/events/", "/events/?area=langfang", "/events/farm-food-festival/", "/calendar/",
     "/calendar/2027/05/", "/sites/", "/sites/xianghe-wharf/", "/plan/",
     "/plan/?add=farm-food-festival@2026-12-05", "/no-such-page/", "/events/?from=garbage",
+    "/subscribe/", "/subscribe/events/farm-food-festival/", "/embed/", "/embed/events/",
 ]
 WIDTHS = (375, 1280)
 # WCAG 2.2 AA brings target-size: every tap target at least 24 x 24 px (or spaced so).
