@@ -504,15 +504,16 @@
     document.body.appendChild(script);
   }
 
-  // A lazy map (a site's small map): load Leaflet and run folium's waiting script once the
-  // map is wanted: in view (or nearly) on a large screen; on a phone, when tapped.
+  // A lazy map: load Leaflet and run folium's waiting script once the map is wanted. The
+  // home map: when in view (or nearly), so the page paints first. A site's small map: the
+  // same on a large screen; on a phone, when tapped.
   function whenWanted(block, data, go) {
     var box = document.getElementById(data.mapId);
     var region = box && box.closest(".canal-map");
     if (!region) return;
     var started = false;
     function once() { if (!started) { started = true; go(); } }
-    if (window.matchMedia("(max-width: 40em)").matches) {
+    if (data.mode === "site" && window.matchMedia("(max-width: 40em)").matches) {
       var button = el("button", "canal-map-show", data.labels.showMap);
       button.type = "button";
       button.addEventListener("click", function () { button.remove(); once(); });

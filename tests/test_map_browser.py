@@ -30,6 +30,8 @@ def make_app(events: Path, **config):
 def open_map(page, url: str) -> Watch:
     watch = Watch(page)
     page.goto(url)
+    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
+    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
     page.wait_for_function(f"window.canalMaps && {HANDLE}")
     return watch
 

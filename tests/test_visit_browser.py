@@ -43,6 +43,8 @@ def test_get_there_links_on_the_site_page_event_page_popup_and_plan(page, live_s
     assert "微信小程序：运河夜话预约" in booking.inner_text()
 
     page.goto(live_server + "/")
+    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
+    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
     page.wait_for_function("window.canalMaps && window.canalMaps.map_home")
     page.evaluate("""() => new Promise(done => {
         const h = window.canalMaps.map_home;
