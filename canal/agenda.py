@@ -408,8 +408,12 @@ def month_grid(catalog: Catalog, year: int, month: int, today: date) -> Month:
     again: dict[date, tuple] = {}
     for week in weeks:
         again.update(_week_repeats(week, cells))
-        lanes.update(_week_lanes(week, [o for o in spans
-                                        if o.day <= week[-1] and o.days()[-1] >= week[0]]))
+        # Bars cover this month's days only: the phone lists no other month's days, and a
+        # festival begun in April is drawn from 1 May on (its dates say when it began).
+        inside = [d for d in week if d.month == month]
+        lanes.update({d: () for d in week})
+        lanes.update(_week_lanes(inside, [o for o in spans
+                                          if o.day <= inside[-1] and o.days()[-1] >= inside[0]]))
     holidays = catalog.holidays
     return Month(year, month, [
         [Day(d, d.month == month, d == today, cells[d], lunar.day_note(d), holidays.holiday(d),
