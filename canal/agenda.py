@@ -245,6 +245,28 @@ class Day:
     note: object = None
     holiday: object = None
     workday_for: object = None
+    # Multi-day occurrences, drawn once per week as a bar: one entry per lane of the week,
+    # a Span (starting here when span.first == date, else running through) or None (free lane).
+    lanes: tuple = ()
+    # For each of `occurrences`: the other days of this week the same event is on at the same
+    # time (listed at its first one), or None where this is such a later day. The phone's list
+    # of weeks says "Sat, Sun 14:00" once instead of repeating the line.
+    again: tuple = ()
+
+    @property
+    def starts(self) -> list["Span"]:
+        """The spans whose bar this cell draws (it is their first day in the week)."""
+        return [lane for lane in self.lanes if lane is not None and lane.first == self.date]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing begins here: the phone's list of weeks leaves the day out."""
+        return not self.occurrences and not self.starts
+
+    @property
+    def only_repeats(self) -> bool:
+        """Everything on is already listed at an earlier day of the week (on the phone)."""
+        return bool(self.occurrences) and not self.starts and all(a is None for a in self.again)
 
     @property
     def notable(self) -> bool:
@@ -271,6 +293,70 @@ class Month:
     def next(self) -> tuple[int, int] | None:
         year, month = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
         return (year, month) if year <= LAST_YEAR else None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A multi-day occurrence within one week row: drawn once, across `length` day cells."""
+
+    occurrence: Occurrence
+    first: date  # its first day in this week
+    last: date   # its last day in this week
+    lane: int
+
+    @property
+    def length(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def continues_before(self) -> bool:
+        return self.occurrence.day < self.first
+
+    @property
+    def continues_after(self) -> bool:
+        return self.occurrence.days()[-1] > self.last
+
+
+def is_span(occurrence: Occurrence) -> bool:
+    """A festival over several days is one thing on: one bar, not a copy in every cell.
+    A timed event under 24 hours that runs past midnight (a night walk) stays on both days."""
+    if len(occurrence.days()) < 2:
+        return False
+    return occurrence.event.all_day or occurrence.end - occurrence.start >= timedelta(hours=24)
+
+
+def _week_lanes(week: list[date], spans: list[Occurrence]) -> dict[date, tuple]:
+    """Give each span of the week the lowest lane free on all its days (longest first, so the
+    long festivals sit on top and lanes stay few), and list every day's lanes in order."""
+    taken: dict[date, dict[int, Span]] = {d: {} for d in week}
+    ordered = sorted(spans, key=lambda o: (max(o.day, week[0]), -len(o.days()), o.event.id))
+    for occurrence in ordered:
+        days = [d for d in occurrence.days() if week[0] <= d <= week[-1]]
+        lane = next(n for n in range(len(spans) + 1) if all(n not in taken[d] for d in days))
+        span = Span(occurrence, days[0], days[-1], lane)
+        for d in days:
+            taken[d][lane] = span
+    count = max((max(t) + 1 for t in taken.values() if t), default=0)
+    return {d: tuple(taken[d].get(n) for n in range(count)) for d in week}
+
+
+def _week_repeats(week: list[date], cells: dict[date, list[Occurrence]]) -> dict[date, tuple]:
+    """Group an event's occurrences of one week that start at the same time of day."""
+    first_seen: dict[tuple, list[date]] = {}
+    for d in week:
+        for occurrence in cells[d]:
+            if occurrence.day == d:
+                key = (occurrence.event.id, occurrence.start.time() if not occurrence.event.all_day else None)
+                first_seen.setdefault(key, []).append(d)
+    result = {}
+    for d in week:
+        again = []
+        for occurrence in cells[d]:
+            key = (occurrence.event.id, occurrence.start.time() if not occurrence.event.all_day else None)
+            days = first_seen.get(key, [d]) if occurrence.day == d else [d]
+            again.append(tuple(days[1:]) if days[0] == d else None)
+        result[d] = tuple(again)
+    return result
 
 
 def parse_month(year: str, month: str) -> tuple[int, int]:
@@ -310,14 +396,28 @@ def month_grid(catalog: Catalog, year: int, month: int, today: date) -> Month:
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
     cells: dict[date, list[Occurrence]] = {d: [] for week in weeks for d in week}
+    spans: list[Occurrence] = []
     for occurrence in recurrence.occurrences(catalog, first, last + timedelta(days=1)):
+        if is_span(occurrence):
+            spans.append(occurrence)
+            continue
         for day in occurrence.days():
             if day in cells:
                 cells[day].append(occurrence)
+    lanes: dict[date, tuple] = {}
+    again: dict[date, tuple] = {}
+    for week in weeks:
+        again.update(_week_repeats(week, cells))
+        # Bars cover this month's days only: the phone lists no other month's days, and a
+        # festival begun in April is drawn from 1 May on (its dates say when it began).
+        inside = [d for d in week if d.month == month]
+        lanes.update({d: () for d in week})
+        lanes.update(_week_lanes(inside, [o for o in spans
+                                          if o.day <= inside[-1] and o.days()[-1] >= inside[0]]))
     holidays = catalog.holidays
     return Month(year, month, [
         [Day(d, d.month == month, d == today, cells[d], lunar.day_note(d), holidays.holiday(d),
-             holidays.swap_for(d)) for d in week] for week in weeks
+             holidays.swap_for(d), lanes[d], again[d]) for d in week] for week in weeks
     ])
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_interval, format_time
 
 from .model import Occurrence
 
@@ -32,6 +32,11 @@ def day(value: date, lang: str, form: str = "full") -> str:
     if form == "weekday":
         return format_date(value, "EEE", locale=locale_of(lang))
     return format_date(value, form, locale=locale_of(lang))
+
+
+def day_range(first: date, last: date, lang: str) -> str:
+    """Two days, short, as the month grid's bars say them: 4月17日至5月16日 / 17 Apr – 16 May."""
+    return format_interval(first, last, "MMMd", locale=locale_of(lang))
 
 
 def clock(value: datetime, lang: str) -> str:

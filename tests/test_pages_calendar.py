@@ -37,10 +37,17 @@ def test_weeks_start_on_monday_and_cover_whole_weeks(client):
     assert [a.get("title") for t, a in page.elements if t == "abbr"][:2] == ["Monday", "Tuesday"]
 
 
-def test_multi_day_event_is_on_every_day_it_runs(client):
+def test_multi_day_event_is_one_bar_per_week_over_every_day_it_runs(client):
+    # Issue 16 changed this: a festival is drawn once per week row, not copied into each day.
+    # 17-19 April 2027 is Saturday to Monday: one bar over Sat+Sun, one on Monday.
     page = grid(client, "/calendar/2027/04/")
-    for d in ("2027-04-17", "2027-04-18", "2027-04-19"):
-        assert "大运河开漕节" in page.cell(d)["text"]
+    saturday, sunday, monday = (page.cell(d) for d in ("2027-04-17", "2027-04-18", "2027-04-19"))
+    assert "大运河开漕节 4月17日至19日" in " ".join(saturday["text"].split())
+    assert "大运河开漕节" not in sunday["text"]
+    assert "大运河开漕节 4月17日至19日" in " ".join(monday["text"].split())
+    assert page.text.count("大运河开漕节") == 2
+    bars = [a["class"].split() for t, a in page.elements if t == "li" and "span" in a.get("class", "").split()]
+    assert bars == [["span", "span-2", "to-after"], ["span", "span-1", "from-before"]]
     assert "大运河开漕节" not in page.cell("2027-04-20")["text"]
 
 

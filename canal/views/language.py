@@ -118,4 +118,5 @@ def init_app(app: Flask) -> None:
             "t": lambda text: text.get(lang) if text is not None else "",
             "when": lambda occurrence, form="full": words.when(occurrence, lang, form),
             "day": lambda value, form="full": words.day(value, lang, form),
+            "day_range": lambda first, last: words.day_range(first, last, lang),
         }
