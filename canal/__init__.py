@@ -81,6 +81,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(subscribe.bp)
     from .views import embed as embed_views
     embed_views.init_app(app)
+    from .views import sitemap as sitemap_views
+    sitemap_views.init_app(app)
     return app
 
 

@@ -13,7 +13,7 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
-from . import ical, recurrence
+from . import ical, sitemap
 from .compression import MIN_BYTES, compress
 from .model import Catalog
 
 MARKER = ".canal-export"
 LANGS = ("zh", "en")
-MONTHS_AHEAD = 12
+MONTHS_AHEAD = sitemap.MONTHS_AHEAD
 # Static files are copied by Frozen-Flask itself; the health check only means something live.
 SERVER_ONLY = {"static", "health.healthz"}
 
@@ -80,14 +80,9 @@ def _write_compressed_copies(path: Path) -> int:
 
 
 def _months(catalog: Catalog, today: date) -> list[tuple[int, int]]:
-    """An unbroken run of months from this one: twelve ahead, or to the last occurrence."""
-    first = today.year * 12 + today.month - 1
-    last = first + MONTHS_AHEAD
-    horizon = today + timedelta(days=3 * 366)
-    for occurrence in recurrence.occurrences(catalog, today, horizon):
-        final = occurrence.days()[-1]
-        last = max(last, final.year * 12 + final.month - 1)
-    return [(n // 12, n % 12 + 1) for n in range(first, last + 1)]
+    """An unbroken run of months from this one: twelve ahead, or to the last occurrence
+    (the same months the sitemap lists: one rule, in canal.sitemap)."""
+    return sitemap.calendar_months(catalog, today)
 
 
 def _kind(path: Path) -> str:
@@ -221,6 +216,12 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                               ("category", catalog.categories)):
                 for value in ids:
                     yield f"embed.{kind}", {"lang": lang, "id": value}
+        # /sitemap.xml and /robots.txt come with the rules above; an index's parts here.
+        with app.test_request_context(base_url=base):
+            from .views.sitemap import _current
+            parts = len(_current().parts) if _current().is_index else 0
+        for number in range(1, parts + 1):
+            yield "sitemap.sitemap_part", {"number": number}
 
     static_files = sum(1 for p in Path(app.static_folder).rglob("*") if p.is_file())
     expected = sum(1 for _ in everything()) + static_files

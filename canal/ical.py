@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 from icalendar import vCategory, vDuration, vRecur, vText
 
-from . import links, rules
+from . import links, lunar, recurrence, rules
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import first_day, lunar_rule, occurrence_on, parse_until
 from .revisions import EPOCH, Ledger, Revision
@@ -135,21 +135,28 @@ def description_text(catalog: Catalog, event: Event, lang: str) -> str:
 
 
 def rrule_text(event: Event, catalog: Catalog) -> str:
-    """The event's `repeat` as an RRULE value for a feed: UNTIL in UTC (a DATE if all-day).
+    """The event's `repeat` as an RRULE value for a feed: a bounded series as COUNT.
 
-    Editors write UNTIL as a local last day (inclusive) or local date-time; RFC 5545
-    wants UTC when DTSTART has a TZID, and a DATE when DTSTART is a DATE.
+    Editors write UNTIL as a local last day (inclusive) or local date-time. rrule.js (inside
+    many web calendars) loses the last date of an UNTIL-bounded series whose DTSTART has a
+    TZID, so the feed says how many dates instead: the same series, as the loader makes sure
+    DTSTART is the rule's first date (RFC 5545 counts DTSTART, and EXDATEs are taken out
+    after COUNT). Lunar rules keep UNTIL: they are published as single dates anyway.
     """
-    return _rrule_for_feed(event.repeat, event.all_day, catalog.tz)
+    return _rrule_for_feed(event.repeat, event.start, catalog.tz)
 
 
 @lru_cache(maxsize=4096)
-def _rrule_for_feed(repeat: str, all_day: bool, tz) -> str:
+def _rrule_for_feed(repeat: str, start: date | datetime, tz) -> str:
+    all_day = not isinstance(start, datetime)
     parts = []
     for chunk in repeat.strip().strip(";").split(";"):
         name, _, value = chunk.partition("=")
         name, value = name.strip().upper(), value.strip().upper()
-        if name == "UNTIL":
+        if name == "UNTIL" and not lunar.is_lunar(repeat):
+            name, value = "COUNT", str(sum(1 for _ in recurrence.parse_rule(repeat, start, tz)))
+        elif name == "UNTIL":
+            # RFC 5545 wants UNTIL in UTC when DTSTART has a TZID, a DATE when it is a DATE.
             local, bare_date = parse_until(value, tz)
             if all_day:
                 value = f"{local:%Y%m%d}"

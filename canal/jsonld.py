@@ -69,18 +69,34 @@ def place_object(catalog: Catalog, site, lang: str, today: date) -> dict:
     return place
 
 
+# A price text is free when the Chinese text (required, so the same answer in both
+# languages) starts with 免费 and names no charge: "免费，部分项目收费" is not free.
+PAID_MARKERS = ("收费", "购票", "票价", "另付", "元", "¥", "￥")
+IN_STOCK = "https://schema.org/InStock"
+
+
+def is_free(event: Event) -> bool:
+    """Whether the price text says entry is free (the only price we can state as a number)."""
+    text = event.price.zh if event.price is not None else ""
+    return text.startswith(FREE_MARKERS[0]) and not any(marker in text for marker in PAID_MARKERS)
+
+
 def _offers(event: Event, lang: str, url: str) -> dict | None:
     booking = event.booking
     if event.price is None and not (booking and booking.url):
         return None
     offer = {"@type": "Offer", "url": (booking.url if booking and booking.url else None) or event.url or url}
-    if event.price is not None:
-        offer["description"] = event.price.get(lang)
-    else:
+    if event.price is None:
         return offer
-    # Prices are free text; only "free" can be turned into a number honestly.
-    if event.price.zh.startswith(FREE_MARKERS) or (event.price.en or "").lower().startswith("free"):
+    offer["description"] = event.price.get(lang)
+    # Prices are free text: only "free" can be turned into a number honestly; any other
+    # price is left out rather than guessed.
+    if is_free(event):
         offer.update(price="0", priceCurrency="CNY")
+        # Free and no booking needed: anyone may come, so the offer is available. Where
+        # places are booked or tickets sold we do not know what is left, so nothing is said.
+        if not event.cancelled and not (booking and booking.required):
+            offer["availability"] = IN_STOCK
     return offer
 
 
@@ -102,6 +118,9 @@ def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence],
             "location": _place(catalog, event, lang),
             "url": url,
         }
+        # The language of the text in this object (a missing English text falls back to
+        # Chinese); what language is spoken at the event itself is not recorded.
+        item["inLanguage"] = "en" if lang == "en" and event.title.en else "zh-Hans"
         if event.previous_start is not None:
             item["previousStartDate"] = _moment(event.previous_start)
         if images:

@@ -308,3 +308,16 @@ def test_exported_pages_carry_their_script_policy_for_hosts_without_headers(expo
     headers = (out / "_headers").read_text()
     assert headers.startswith("/canal/*\n") and "frame-ancestors 'none'" in headers
     assert "X-Content-Type-Options: nosniff" in headers and "script-src" not in headers
+
+
+def test_the_export_has_the_sitemap_and_robots_txt_at_its_address(export):
+    """Issue 19: the crawler files are exported, naming the export's own address."""
+    out, _, _, catalog = export
+    sitemap = ET.fromstring((out / "sitemap.xml").read_bytes())
+    locs = [url.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for url in sitemap]
+    assert BASE + "events/" in locs and BASE + "en/events/" in locs
+    for loc in locs:
+        assert loc.startswith(BASE)
+        assert file_for(out, urlsplit(loc).path).is_file(), loc
+    robots = (out / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()

@@ -83,13 +83,16 @@ def test_calendar_properties_name_the_subset_in_the_feeds_language():
     assert vtimezone.subcomponents[0]["TZOFFSETTO"].td == timedelta(hours=8)
 
 
-def test_timed_recurring_event_has_tzid_utc_until_and_matching_exdate():
+def test_timed_recurring_event_has_tzid_a_count_and_matching_exdate():
     catalog = minimal()
     unfolded = feed_bytes(catalog).replace(b"\r\n ", b"").decode()
     assert "DTSTART;TZID=Asia/Shanghai:20261212T100000\r\n" in unfolded
     assert "EXDATE;TZID=Asia/Shanghai:20270213T100000\r\n" in unfolded
-    # "UNTIL=20270531" in the file means through 31 May, Beijing time: 15:59:59 UTC.
-    assert "RRULE:FREQ=WEEKLY;UNTIL=20270531T155959Z;BYDAY=SA,SU\r\n" in unfolded
+    # "UNTIL=20270531" in the file means through 31 May, Beijing time: the feed counts the
+    # dates instead (rrule.js drops the last date of a TZID'd UNTIL series): the weekends
+    # from Saturday 1 May to Sunday 30 May are ten dates.
+    assert "RRULE:FREQ=WEEKLY;COUNT=10;BYDAY=SA,SU\r\n" in unfolded
+    assert "UNTIL" not in unfolded
     events = events_by_uid(feed_bytes(catalog))
     boat = events["boat-trip@canal.test"]
     assert boat.start == datetime(2027, 5, 1, 9, tzinfo=SHANGHAI)
@@ -107,7 +110,7 @@ def test_all_day_event_has_exclusive_date_end_and_is_transparent():
     assert str(fair["STATUS"]) == "CANCELLED"
 
 
-def test_all_day_rule_gets_a_date_until():
+def test_all_day_rule_until_is_written_as_a_count():
     catalog = with_event("""
 [events.weekend-market]
 title = { zh = "周末市集" }
@@ -118,7 +121,8 @@ repeat = "FREQ=WEEKLY;BYDAY=SA;UNTIL=20270626"
 except = [2027-06-12]
 """)
     unfolded = feed_bytes(catalog, "events", "weekend-market").replace(b"\r\n ", b"").decode()
-    assert "RRULE:FREQ=WEEKLY;UNTIL=20270626;BYDAY=SA\r\n" in unfolded
+    # 5, 12, 19 and 26 June: four dates, the excepted 12th counted (EXDATE applies after COUNT).
+    assert "RRULE:FREQ=WEEKLY;COUNT=4;BYDAY=SA\r\n" in unfolded
     assert "EXDATE;VALUE=DATE:20270612\r\n" in unfolded
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import qr, sharecard
 from .http import conditional, etag_of
-from .language import canonical_url, catalog, current_lang, localized
+from .language import canonical_url, catalog, current_lang, localized, switch_url
 
 bp = Blueprint("share", __name__)
 
@@ -104,10 +104,14 @@ def _description(kind: str, id: str | None, lang: str, page_title: str) -> str:
     return sharecard.short(catalog().meta.description.get(lang))
 
 
+@bp.app_template_global()
 def page_url() -> str:
-    """This page's canonical address (meta.base_url), with its query if it has one."""
-    query = request.query_string.decode("utf-8", "replace")
-    return canonical_url(request.script_root + request.path) + ("?" + query if query else "")
+    """This page's canonical address (meta.base_url): og:url and <link rel="canonical">.
+
+    Only the parameters that make the page are kept (as in the language links): pages are
+    cached by those, so a first visitor's junk or tracking parameters must not end up in
+    every later visitor's copy, nor tell search engines that junk is a page of its own."""
+    return canonical_url(request.script_root + switch_url(current_lang()))
 
 
 @bp.app_template_global()
