@@ -77,8 +77,30 @@ def chromium() -> str:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+# LCP on a 2-core machine moves with whatever else runs: the median of a few first visits.
+LCP_SAMPLES = 3
+
+
 def measure(browser, base: str, path: str) -> dict:
-    """First and repeat visit of one page on a throttled phone."""
+    """First and repeat visit of one page on a throttled phone; LCP is the median of
+    LCP_SAMPLES first visits, each in a fresh browser context (an empty cache)."""
+    samples = [visit(browser, base, path) for _ in range(LCP_SAMPLES)]
+    lcps = sorted(sample["lcp_ms"] for sample in samples)
+    # Bytes, requests and the repeat visit: the worst sample, not a lucky one.
+    result = max(samples, key=lambda sample: (sample["bytes"], sample["requests"]))
+    lcp_ms = lcps[len(lcps) // 2]
+    repeat = max((sample["repeat"] for sample in samples), key=len)
+    budget = HOME_BYTES if path in ("/", "/en/") else OTHER_BYTES
+    return {"path": path, "bytes": result["bytes"], "requests": result["requests"],
+            "lcp_s": round(lcp_ms / 1000, 2), "lcp_samples_s": [round(v / 1000, 2) for v in lcps],
+            "repeat_requests": len(repeat), "repeat_urls": repeat, "budget_bytes": budget,
+            "within_budget": result["bytes"] <= budget
+            and all(urlsplit(url).path == path for url in repeat)
+            and (path not in ("/", "/en/") or lcp_ms / 1000 <= LCP_S)}
+
+
+def visit(browser, base: str, path: str) -> dict:
+    """One first visit and one repeat visit, in a new context."""
     context = browser.new_context(**PHONE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -95,8 +117,18 @@ def measure(browser, base: str, path: str) -> dict:
     page.add_init_script(LCP_SCRIPT)
     log = NetworkLog(cdp, f"http://{host}")
     try:
-        page.goto(base + path, wait_until="load")
-        page.wait_for_timeout(1000)
+        # "networkidle", not "load": the maps load their scripts after the page, and a
+        # first visit that leaves before they arrive would undercount its bytes and make
+        # the repeat visit fetch them.
+        page.goto(base + path, wait_until="networkidle")
+        # A map that draws itself on a phone (the home map; a site's map waits for a tap)
+        # loads its scripts one after another, with CPU work between them that can look
+        # idle to the network: wait until it is drawn.
+        if page.evaluate("""() => !!document.querySelector("script.canal-map-data[data-scripts]")
+                                   && !document.querySelector(".canal-map-show")"""):
+            page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached", timeout=60_000)
+            page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
         lcp_ms = page.evaluate("window.__lcp")
         first = {"bytes": log.bytes, "requests": len(log.network_requests)}
         log.reset()
@@ -105,12 +137,7 @@ def measure(browser, base: str, path: str) -> dict:
         repeat = log.network_requests
     finally:
         context.close()
-    budget = HOME_BYTES if path in ("/", "/en/") else OTHER_BYTES
-    return {"path": path, **first, "lcp_s": round(lcp_ms / 1000, 2),
-            "repeat_requests": len(repeat), "repeat_urls": repeat, "budget_bytes": budget,
-            "within_budget": first["bytes"] <= budget
-            and all(urlsplit(url).path == path for url in repeat)
-            and (path not in ("/", "/en/") or lcp_ms / 1000 <= LCP_S)}
+    return {"lcp_ms": lcp_ms, **first, "repeat": repeat}
 
 
 def phone_stage(base: str, paths: list[str]) -> list[dict]:

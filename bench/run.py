@@ -220,14 +220,36 @@ PHONE_PAGES = ["/", "/en/", "/events/", "/calendar/2027/05/", "/sites/",
                "/events/farm-food-festival/", "/sites/xianghe-wharf/", "/en/events/"]
 
 
+def start_make_serve(events: Path, run: Path) -> tuple[subprocess.Popen, str]:
+    """`make serve` (deploy/serve.py: nginx in front of gunicorn on a unix socket) on a
+    free loopback port, with its own run folder; returns it and its URL."""
+    port = free_port()
+    env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_RUN_DIR": str(run),
+           "CANAL_LISTEN": f"127.0.0.1:{port}", "CANAL_ACCESS_LOG": "/dev/null",
+           "CANAL_NOW": "2026-12-01T09:00:00"}
+    server = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return server, base
+
+
 def phone_stage_on_shipped_content() -> list[dict]:
+    """As the visitor gets it: through nginx, as `make serve` runs it."""
     from phone import phone_stage
-    server, base = start_gunicorn(ROOT / "events.toml")
-    try:
-        return phone_stage(base, PHONE_PAGES)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="canal-bench-serve-") as run:
+        server, base = start_make_serve(ROOT / "events.toml", Path(run))
+        try:
+            return phone_stage(base, PHONE_PAGES)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 def serve_stage(workdir: Path) -> list[dict]:
