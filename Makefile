@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical fonts
+.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical fonts systemd-analyze
 
 run: $(VENV)/.installed translations fonts
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -28,7 +28,7 @@ deploy-content: $(VENV)/.installed
 gunicorn: $(VENV)/.installed translations fonts
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node nginx libical fonts
+test: $(VENV)/.installed-test translations browser node nginx libical fonts systemd-analyze
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -80,6 +80,14 @@ nginx:
 	  echo "Installing Debian's nginx for the production topology (make serve, tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+# systemd-analyze checks deploy/systemd's units (tests/test_systemd_units.py); Debian's
+# systemd package carries it. Nothing is started or enabled.
+systemd-analyze:
+	@command -v systemd-analyze >/dev/null 2>&1 || { \
+	  echo "Installing Debian's systemd for systemd-analyze (the unit-file tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq systemd >/dev/null; }
 
 # Share images draw Chinese with Noto Sans CJK (SIL Open Font Licence): Debian's
 # fonts-noto-cjk, installed when missing (or point CANAL_FONT_DIR at a folder holding
