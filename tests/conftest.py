@@ -141,3 +141,11 @@ class Watch:
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+
+def wait_for_map(page, map_id: str = "map_home") -> None:
+    """Wait until a page's map is drawn and its handle (window.canalMaps[map_id]) is there.
+    Maps load Leaflet after the page; polling a JS expression before that would need eval,
+    which the page's CSP forbids, so first wait for the mark map.js sets when it draws."""
+    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
+    page.wait_for_function(f"window.canalMaps && window.canalMaps.{map_id}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from canal import create_app
-from conftest import Watch
+from conftest import Watch, wait_for_map
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-12-01T09:00:00"
@@ -39,9 +39,7 @@ CIRCLES = """(map => {
 def open_page(page, url: str, handle: str = HANDLE) -> Watch:
     watch = Watch(page)
     page.goto(url)
-    # A site's map loads Leaflet once in view (polling JS would need eval, which the CSP forbids).
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function(f"window.canalMaps && {handle}")
+    wait_for_map(page, handle.removeprefix("window.canalMaps."))
     return watch
 
 

@@ -26,7 +26,7 @@ from canal.agenda import Filter, find
 from canal.loader import LoadError, parse
 from canal.views.language import ENGLISH_PREFIX
 from canal.views.security import script_hash
-from conftest import DATA, NOW, Watch
+from conftest import DATA, NOW, Watch, wait_for_map
 from ical_support import run_node, with_event
 from pages_html import Page
 from test_links import expand
@@ -564,9 +564,7 @@ def test_in_chromium_nothing_runs_and_the_text_is_shown(page, network, serve, ho
     # The map: a marker's tooltip on hover, its popup on click, the search box.
     page.goto(base + "/")
     handle = "window.canalMaps.map_home"
-    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function(f"window.canalMaps && {handle}")
+    wait_for_map(page)
     page.evaluate("""id => new Promise(done => {
         const h = window.canalMaps.map_home;
         h.cluster.zoomToShowLayer(h.markers[id], done);

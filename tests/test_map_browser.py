@@ -15,7 +15,7 @@ from flask import render_template_string
 from canal import create_app, recurrence
 from canal.geo import wgs84_to_gcj02
 from canal.loader import load
-from conftest import Watch
+from conftest import Watch, wait_for_map
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -30,9 +30,7 @@ def make_app(events: Path, **config):
 def open_map(page, url: str) -> Watch:
     watch = Watch(page)
     page.goto(url)
-    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function(f"window.canalMaps && {HANDLE}")
+    wait_for_map(page, HANDLE.removeprefix("window.canalMaps."))
     return watch
 
 
@@ -285,10 +283,7 @@ def test_small_site_map_is_centred_on_its_site(page, network, serve):
                      lambda site_id: render_template_string(template, site_id=site_id))
     watch = Watch(page)
     page.goto(serve(app) + "/probe/xianghe-wharf/")
-    # A site's map loads Leaflet once it is in view; polling a JS expression would need
-    # eval, which the page's CSP forbids, so wait for the drawn mark instead.
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function("window.canalMaps && window.canalMaps.map_site_xianghe_wharf")
+    wait_for_map(page, "map_site_xianghe_wharf")
     centre = page.evaluate("(() => { const c = window.canalMaps.map_site_xianghe_wharf.map.getCenter();"
                            " return [c.lat, c.lng]; })()")
     assert centre == pytest.approx([39.77235, 116.93426], abs=1e-6)

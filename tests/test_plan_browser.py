@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from canal import create_app
-from conftest import DATA, NOW
+from conftest import DATA, NOW, wait_for_map
 
 FAIR = "farm-food-festival@2026-12-12"
 SHOW = "zhongfan-show@2026-12-12"
@@ -94,9 +94,7 @@ def test_a_plain_add_link_merges_with_the_saved_plan(watched, plan_site):
 def test_add_from_the_map_popup(watched, plan_site):
     page = watched
     page.goto(plan_site + "/en/")
-    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function("window.canalMaps && window.canalMaps.map_home")
+    wait_for_map(page)
     page.evaluate("""() => new Promise(done => {
         const h = window.canalMaps.map_home;
         h.cluster.zoomToShowLayer(h.markers['canal-museum'], () => { h.markers['canal-museum'].openPopup(); done(); });

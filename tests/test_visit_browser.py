@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from canal.loader import load
 from canal.navigation import APPS, site_links
-from conftest import DATA, Watch
+from conftest import DATA, Watch, wait_for_map
 
 MUSEUM_APPS = [link.url for link in site_links(load(DATA / "minimal.toml").sites["canal-museum"], "zh")]
 
@@ -43,9 +43,7 @@ def test_get_there_links_on_the_site_page_event_page_popup_and_plan(page, live_s
     assert "微信小程序：运河夜话预约" in booking.inner_text()
 
     page.goto(live_server + "/")
-    # Maps load Leaflet after the page (polling JS would need eval, which the CSP forbids).
-    page.wait_for_selector("script.canal-map-data[data-drawn]", state="attached")
-    page.wait_for_function("window.canalMaps && window.canalMaps.map_home")
+    wait_for_map(page)
     page.evaluate("""() => new Promise(done => {
         const h = window.canalMaps.map_home;
         h.cluster.zoomToShowLayer(h.markers['canal-museum'], () => { h.markers['canal-museum'].openPopup(); done(); });
