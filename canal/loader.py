@@ -27,7 +27,7 @@ from .model import (
     Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
 )
 from .lunar import LunarRule, to_lunar
-from .recurrence import RuleError, is_rule_date, parse_rule
+from .rule import Rule, RuleError, parse as parse_rule
 
 # \Z, not $: "$" also matches before a final newline, and an id "x\n" would pass
 # and then break URLs and the UID line of every feed.
@@ -596,7 +596,7 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
         return None
     if isinstance(start, datetime):
         start, end = start.replace(tzinfo=tz), end.replace(tzinfo=tz)
-    rule = None
+    rule: Rule | None = None
     if repeat is not None:
         try:
             rule = parse_rule(repeat, start, tz)
@@ -608,9 +608,9 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
             reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
         elif rule is not None:
             for day in except_dates:
-                if isinstance(rule, LunarRule) and not is_rule_date(rule, day, start):
-                    reader.problem(path + ("except",), _lunar_except_message(rule, start, day))
-                elif not isinstance(rule, LunarRule) and not is_rule_date(rule, day):
+                if isinstance(rule, LunarRule) and not rule.has_date(day):
+                    reader.problem(path + ("except",), _lunar_except_message(rule, day))
+                elif not isinstance(rule, LunarRule) and not rule.has_date(day):
                     reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
                                                        f"rule '{repeat}', so there is nothing to skip")
     required = (title, site, cats, status)
@@ -623,14 +623,13 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
                                                    "dates, or both with times")
         previous_start = None
     return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
-                 description, url, organiser, price, source, booking, previous_start, ends_at)
+                 description, url, organiser, price, source, booking, previous_start, ends_at, rule)
 
 
-def _lunar_except_message(rule: LunarRule, start, day: date) -> str:
+def _lunar_except_message(rule: LunarRule, day: date) -> str:
     """An `except` date that a lunar rule does not give, with the rule's date that year."""
-    first = start.date() if isinstance(start, datetime) else start
     lunar = to_lunar(day)
-    that_year = next((found for year, found in rule.dates(first) if year == lunar.year), None)
+    that_year = next((found for year, found in rule.dates(rule.first) if year == lunar.year), None)
     hint = (f"; the rule's date in lunar year {lunar.year} is {that_year.isoformat()}"
             if that_year else "")
     return (f"{day.isoformat()} is {lunar.name}, not a date of the rule ({rule.wanted}), "
