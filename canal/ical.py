@@ -85,6 +85,8 @@ def select(catalog: Catalog, kind: str, id: str | None = None) -> Selection:
     """The events of one feed; KeyError for an unknown kind or id."""
     if kind == "all":
         return Selection(kind, None, tuple(catalog.events.values()), None)
+    if id is None:
+        raise KeyError(kind)  # every other kind names one area, site, category or event
     if kind == "areas":
         return Selection(kind, id, tuple(catalog.events_in_area(id)), catalog.areas[id].name)
     if kind == "sites":
@@ -146,11 +148,11 @@ def rrule_text(event: Event, catalog: Catalog) -> str:
     after COUNT). Lunar rules keep UNTIL: they are published as single dates anyway.
     """
     assert event.rule is not None, "rrule_text is for recurring events"
-    return _rrule_for_feed(event.rule, catalog.tz)
+    return _rrule_for_feed(event.rule, event.all_day, catalog.tz)
 
 
 @lru_cache(maxsize=4096)
-def _rrule_for_feed(rule: Rule, tz: ZoneInfo) -> str:
+def _rrule_for_feed(rule: Rule, all_day: bool, tz: ZoneInfo) -> str:
     parts = []
     for name, value in rule.parts:
         if name == "UNTIL" and isinstance(rule, GregorianRule):
@@ -158,7 +160,7 @@ def _rrule_for_feed(rule: Rule, tz: ZoneInfo) -> str:
         elif name == "UNTIL":
             # RFC 5545 wants UNTIL in UTC when DTSTART has a TZID, a DATE when it is a DATE.
             local, bare_date = parse_until(value, tz)
-            if not isinstance(rule.start, datetime):
+            if all_day:
                 value = f"{local:%Y%m%d}"
             else:
                 if bare_date:
@@ -171,10 +173,10 @@ def _rrule_for_feed(rule: Rule, tz: ZoneInfo) -> str:
 
 def _exdates(event: Event) -> list[date | datetime]:
     """Skipped dates in DTSTART's form: dates for all-day, TZID'd start times otherwise."""
-    if not isinstance(event.start, datetime):
+    clock = event.when.clock
+    if clock is None:
         return list(event.except_dates)
-    return [datetime.combine(day, event.start.time(), event.start.tzinfo)
-            for day in event.except_dates]
+    return [datetime.combine(day, clock[0].time(), clock[0].tzinfo) for day in event.except_dates]
 
 
 def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
@@ -366,9 +368,17 @@ def _when(value: date | datetime) -> tuple[str, str]:
     """(parameters, value) of a DTSTART-like property: a DATE, or a local time with TZID."""
     # %-formatting: four times faster than strftime, and years are 2000-2100 (the loader).
     if isinstance(value, datetime):
-        return (f";TZID={value.tzinfo.key}", "%04d%02d%02dT%02d%02d%02d" % (
+        return (f";TZID={_zone_key(value)}", "%04d%02d%02dT%02d%02d%02d" % (
             value.year, value.month, value.day, value.hour, value.minute, value.second))
     return ";VALUE=DATE", "%04d%02d%02d" % (value.year, value.month, value.day)
+
+
+def _zone_key(value: datetime) -> str:
+    # Event times carry the catalog's ZoneInfo (the loader gives every time one).
+    zone = value.tzinfo
+    if not isinstance(zone, ZoneInfo):
+        raise ValueError(f"{value.isoformat()} has no IANA time zone")
+    return zone.key
 
 
 @lru_cache(maxsize=1024)
@@ -457,7 +467,10 @@ def _vtimezone_bytes(tzid: str) -> bytes:
 
 def vtimezone(tzid: str) -> icalendar.Timezone:
     """A fresh VTIMEZONE component for `tzid`, valid from 2000."""
-    return icalendar.Timezone.from_ical(_vtimezone_bytes(tzid))
+    zone = icalendar.Timezone.from_ical(_vtimezone_bytes(tzid))
+    if not isinstance(zone, icalendar.Timezone):  # from_ical is typed for any component
+        raise ValueError(f"no VTIMEZONE for {tzid}")
+    return zone
 
 
 def calendar(catalog: Catalog, lang: str, vevents, name: str, description: str) -> icalendar.Calendar:

@@ -20,6 +20,7 @@ from tyme4py.lunar import LunarDay, LunarMonth, LunarYear
 from tyme4py.solar import SolarDay
 
 from .model import FIRST_YEAR, LAST_YEAR, Text
+from .span import day_of, time_of
 
 # What a lunar rule may say (RFC 7529 adds RSCALE and SKIP to RFC 5545's parts).
 LUNAR_PARTS = ("RSCALE", "FREQ", "BYMONTH", "BYMONTHDAY", "SKIP", "COUNT", "UNTIL")
@@ -200,11 +201,11 @@ class LunarRule:
         """The local date of the rule's first date (the event's start)."""
         if self.start is None:
             raise ValueError("a lunar rule made without its start has no dates")
-        return self.start.date() if isinstance(self.start, datetime) else self.start
+        return day_of(self.start)
 
     def local_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
         """Naive local starts in [lo, hi], both ends included, at the start's time of day."""
-        at = self.start.time() if isinstance(self.start, datetime) else datetime.min.time()
+        at = time_of(self.first if self.start is None else self.start)
         return [moment for _, day in self.dates(self.first)
                 if lo <= (moment := datetime.combine(day, at)) <= hi]
 
@@ -361,7 +362,7 @@ def parse(text: str, start: date | datetime,
             raise LunarRuleError(f"UNTIL {local:%Y-%m-%d} is not between {FIRST_YEAR} and {LAST_YEAR}")
         until = local.date()
     rule = LunarRule(text, int(number), leap, day, skip, count, until, start)
-    first = start.date() if isinstance(start, datetime) else start
+    first = day_of(start)
     if not strict:
         return rule
     if until is not None and until < first:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import ClassVar, Protocol, Union
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from dateutil.rrule import rrule, rrulestr
 from . import lunar
 from .lunar import LunarRule
 from .model import FIRST_YEAR, LAST_YEAR
-from .span import TimeSpan
+from .span import ONE_DAY, TimeSpan, midnight
 
 RULE_PARTS = {
     "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
@@ -124,8 +124,8 @@ class GregorianRule:
 
     def has_date(self, day: date) -> bool:
         """Whether the rule has an occurrence starting on local date `day`."""
-        begin = datetime.combine(day, datetime.min.time())
-        return any(d.date() == day for d in self.local_starts(begin, begin + timedelta(days=1)))
+        begin = midnight(day, None)
+        return any(d.date() == day for d in self.local_starts(begin, begin + ONE_DAY))
 
     def number_of_dates(self) -> int:
         """How many dates the rule gives (it is bounded: COUNT or UNTIL)."""

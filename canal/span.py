@@ -20,9 +20,20 @@ def midnight(day: date, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, time(), tz)
 
 
+def end_of(day: date, tz: tzinfo | None) -> datetime:
+    """The instant local date `day` ends (the next day's midnight): a last day, inclusive,
+    as the end of a half-open window."""
+    return midnight(day + ONE_DAY, tz)
+
+
 def day_of(value: date | datetime) -> date:
     """The local date a date or datetime falls on."""
     return value.date() if isinstance(value, datetime) else value
+
+
+def time_of(value: date | datetime) -> time:
+    """The time of day of a datetime; midnight for a date."""
+    return value.time() if isinstance(value, datetime) else time()
 
 
 def as_instant(value: date | datetime, tz: tzinfo) -> datetime:
@@ -75,6 +86,13 @@ class TimeSpan:
         if isinstance(self.start, datetime) and isinstance(self.end, datetime):
             return self.end - self.start
         return self.last_day - self.first_day + ONE_DAY
+
+    @property
+    def clock(self) -> tuple[datetime, datetime] | None:
+        """(start, end) of a timed span, the end exclusive; None for all-day."""
+        if isinstance(self.start, datetime) and isinstance(self.end, datetime):
+            return self.start, self.end
+        return None
 
     @property
     def start_time(self) -> time | None:
