@@ -186,7 +186,7 @@ class _Reader:
 
     def entries(self, doc: dict, section: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         """The `[section.<id>]` tables with valid ids."""
-        found = []
+        found: list[tuple[str, dict, tuple[str, ...]]] = []
         for key, value in self.table(doc.get(section, {}), (section,)).items():
             path = (section, key)
             if not ID_PATTERN.match(key):
@@ -412,7 +412,7 @@ def _read_meta(reader: _Reader, doc: dict) -> Meta:
         if (isinstance(raw, list) and len(raw) == 4
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw)
                 and raw[0] < raw[2] and raw[1] < raw[3]):
-            bbox = tuple(float(v) for v in raw)
+            bbox = (float(raw[0]), float(raw[1]), float(raw[2]), float(raw[3]))
         else:
             reader.problem(path + ("bbox",), "expected [min_lat, min_lon, max_lat, max_lon] "
                                              "with min below max")
@@ -553,7 +553,8 @@ def _read_categories(reader: _Reader, value: Any, path, categories) -> tuple[str
         reader.problem(path, f'expected a list of category ids such as ["festival"], got {_show(value)}')
         return None
     ids = [_reference(reader, v, path, categories, "category") for v in value]
-    return tuple(ids) if None not in ids else None
+    found = tuple(i for i in ids if i is not None)
+    return found if len(found) == len(ids) else None
 
 
 def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz) -> Event | None:
@@ -613,8 +614,8 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
                 elif not isinstance(rule, LunarRule) and not rule.has_date(day):
                     reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
                                                        f"rule '{repeat}', so there is nothing to skip")
-    required = (title, site, cats, status)
-    if any(v is None for v in required) or ("repeat" in table and rule is None):
+    if title is None or site is None or cats is None or status is None or (
+            "repeat" in table and rule is None):
         return None
     if isinstance(previous_start, datetime):
         previous_start = previous_start.replace(tzinfo=tz)
@@ -788,6 +789,6 @@ def load(path: str | Path, holidays_path: str | Path | None = None) -> Catalog:
         known = holidays.load(holidays_path or holidays.default_path(path))
     except LoadError as err:
         problems += err.problems
-    if problems:
+    if problems or catalog is None or known is None:
         raise LoadError(problems)
     return replace(catalog, holidays=known)

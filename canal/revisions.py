@@ -22,7 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from .model import Catalog, Event, Text
 from .recurrence import lunar_rule
@@ -73,7 +73,7 @@ def _schedule(event: Event, catalog: Catalog) -> dict:
     """What a calendar app must be told about with a new SEQUENCE: time, place, status."""
     site = catalog.site_of(event)
     area = catalog.area_of(event)
-    schedule = {
+    schedule: dict[str, Any] = {
         "timezone": catalog.tz.key, "start": event.start, "end": event.end,
         "repeat": event.repeat, "except": event.except_dates, "status": event.status,
         "site": site.id, "site_name": site.name, "address": site.address,

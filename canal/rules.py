@@ -7,6 +7,7 @@ INTERVAL, BYDAY with ordinals, BYMONTHDAY, BYMONTH, COUNT, UNTIL) plus the
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 
 from . import lunar
 from . import text as words
@@ -45,7 +46,7 @@ def _ordinal_zh(n: int) -> str:
     return f"第{_zh_count(n)}个"
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Consecutive runs: [1, 2, 3, 5] -> [(1, 3), (5, 5)], so "1–3 and 5" reads well."""
     runs: list[tuple[int, int]] = []
     for n in sorted(numbers):
