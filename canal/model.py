@@ -262,7 +262,9 @@ class Occurrence:
 
     @classmethod
     def of(cls, event: Event, when: TimeSpan) -> Occurrence:
-        return cls(event, when.start, when.end)
+        occurrence = cls(event, when.start, when.end)
+        occurrence.__dict__["when"] = when  # the cached_property below, already known
+        return occurrence
 
     @cached_property
     def when(self) -> TimeSpan:

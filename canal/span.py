@@ -100,8 +100,11 @@ class TimeSpan:
         return self.start.time() if isinstance(self.start, datetime) else None
 
     def interval(self, tz: tzinfo) -> tuple[datetime, datetime]:
-        """The span as a half-open interval [begin, end) of aware datetimes."""
-        return as_instant(self.start, tz), as_instant(self.exclusive_end, tz)
+        """The span as a half-open interval [begin, end) of aware datetimes (timed spans
+        are already: the loader gives their times the catalog's zone)."""
+        if isinstance(self.start, datetime) and isinstance(self.end, datetime):
+            return self.start, self.end
+        return midnight(self.start, tz), midnight(self.end + ONE_DAY, tz)
 
     def contains(self, instant: datetime, tz: tzinfo) -> bool:
         """Whether `instant` is inside [begin, end)."""
