@@ -34,6 +34,7 @@ RULE_PARTS = {
 MAX_RULE_NUMBER = 1000
 # Events on this site happen at most daily; sub-daily rules are almost always typos.
 FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+_WEEKDAY = re.compile(r"\A([+-]?\d{0,2})(MO|TU|WE|TH|FR|SA|SU)\Z")
 UNTIL_FORMS = (
     (re.compile(r"^\d{8}$"), "%Y%m%d"),
     (re.compile(r"^\d{8}T\d{6}$"), "%Y%m%dT%H%M%S"),
@@ -195,9 +196,9 @@ def parse(text: str, start: date | datetime, tz: ZoneInfo, strict: bool = True) 
     rule_text = ";".join(f"{k}={v}" for k, v in parts.items())
     try:
         expansion = rrulestr(rule_text, dtstart=dtstart)
-        numbers = _numbers(parts)
     except (ValueError, TypeError) as err:
         raise RuleError(f"not a valid RRULE: {err}") from None
+    numbers = _numbers(parts)
     if not isinstance(expansion, rrule):  # rrulestr gives an rruleset only for RDATE/EXRULE lines
         raise RuleError("not a valid RRULE: one rule only")
     if until is not None:
@@ -221,10 +222,15 @@ def parse(text: str, start: date | datetime, tz: ZoneInfo, strict: bool = True) 
 def _numbers(parts: dict[str, str]) -> tuple[tuple[tuple[int | None, str], ...], tuple[int, ...], tuple[int, ...]]:
     """BYDAY, BYMONTH and BYMONTHDAY as values, for the rule in words."""
     byday = []
-    for item in (i.strip() for i in parts.get("BYDAY", "").split(",")):
-        if item:
-            code, number = item[-2:], item[:-2]
-            byday.append((int(number) if number not in ("", "+") else None, code))
+    for item in (i.strip() for i in parts.get("BYDAY", "").split(",") if i.strip()):
+        found = _WEEKDAY.match(item)
+        if found is None:
+            # dateutil also reads its own SA(+2), which no calendar app does (the feed
+            # copies the editor's BYDAY): only RFC 5545's form.
+            raise RuleError(f"BYDAY={parts['BYDAY']}: write each day as MO, TU, WE, TH, FR, SA "
+                            "or SU, with a number before it for one of the month (2SA, -1SU)")
+        number, code = found.groups()
+        byday.append((int(number) if number not in ("", "+") else None, code))
 
     def numbers(name: str) -> tuple[int, ...]:
         return tuple(int(v) for v in parts[name].split(",")) if name in parts else ()

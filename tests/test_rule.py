@@ -119,3 +119,16 @@ def test_the_parser_refuses_with_the_loaders_words():
         parse_rule("FREQ=WEEKLY;BYDAY=SU", datetime(2027, 6, 21, 6, tzinfo=tz), tz)
     # Not strict (a copy made by code): the start need not be one of the rule's dates.
     assert parse_rule("FREQ=WEEKLY;BYDAY=SU", datetime(2027, 6, 21, 6, tzinfo=tz), tz, strict=False).byday
+
+
+def test_dateutils_own_weekday_form_is_refused_with_the_rfc_form():
+    """dateutil reads SA(+2) as the 2nd Saturday; no calendar app does, and the feed would
+    carry it as written: the editor is told the RFC 5545 form, at the line of the rule."""
+    from canal.loader import LoadError
+    with pytest.raises(LoadError) as caught:
+        catalog_with('start = 2027-01-09T10:00:00\nend = 2027-01-09T12:00:00\n'
+                     'repeat = "FREQ=MONTHLY;BYDAY=SA(+2)"\n')
+    assert [str(p) for p in caught.value.problems] == [
+        "events.toml:27: events.sunrise.repeat: BYDAY=SA(+2): write each day as MO, TU, WE, TH, "
+        "FR, SA or SU, with a number before it for one of the month (2SA, -1SU) "
+        "(got 'FREQ=MONTHLY;BYDAY=SA(+2)')"]
