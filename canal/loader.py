@@ -609,11 +609,12 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
             reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
         elif rule is not None:
             for day in except_dates:
-                if isinstance(rule, LunarRule) and not rule.has_date(day):
-                    reader.problem(path + ("except",), _lunar_except_message(rule, day))
-                elif not isinstance(rule, LunarRule) and not rule.has_date(day):
-                    reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
-                                                       f"rule '{repeat}', so there is nothing to skip")
+                if rule.has_date(day):
+                    continue
+                reader.problem(path + ("except",), _lunar_except_message(rule, day)
+                               if isinstance(rule, LunarRule) else
+                               f"{day.isoformat()} is not a date of the rule '{repeat}', "
+                               "so there is nothing to skip")
     if title is None or site is None or cats is None or status is None or (
             "repeat" in table and rule is None):
         return None
