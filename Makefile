@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve deploy-content gunicorn test bench check translations extract browser node nginx clean vendor libical fonts systemd-analyze
+.PHONY: run serve deploy-content gunicorn test typecheck bench check translations extract browser node nginx clean vendor libical fonts systemd-analyze
 
 run: $(VENV)/.installed translations fonts
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -28,9 +28,13 @@ deploy-content: $(VENV)/.installed
 gunicorn: $(VENV)/.installed translations fonts
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node nginx libical fonts systemd-analyze
+test: $(VENV)/.installed-test translations browser node nginx libical fonts systemd-analyze typecheck
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# mypy over canal/ with the settings in pyproject.toml ([tool.mypy]): zero errors.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 # Speed as ratios in one run (see bench/run.py); installs Debian's wrk when missing.
 # The phone section drives Chromium, so it needs what the browser tests need.

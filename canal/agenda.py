@@ -9,15 +9,19 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from babel.dates import format_skeleton, get_day_names
 
 from . import lunar, occurrence_index, recurrence
 from .text import locale_of
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
+from .span import ONE_DAY, end_of, midnight
+
+if TYPE_CHECKING:
+    from .holidays import Holiday
 
 # Long enough for any real question, short enough that expansion stays cheap.
 MAX_SPAN_DAYS = 5 * 366
@@ -177,11 +181,11 @@ def matching_events(catalog: Catalog, chosen: Filter) -> list[Event]:
 def window(chosen: Filter, now: datetime) -> tuple[datetime, datetime]:
     """The time span searched: from `from` (or now) to the end of `to` (or a year on)."""
     tz = now.tzinfo
-    begin = datetime.combine(chosen.start, time(), tz) if chosen.start else now
+    begin = midnight(chosen.start, tz) if chosen.start else now
     if chosen.end:
-        finish = datetime.combine(chosen.end + timedelta(days=1), time(), tz)
+        finish = end_of(chosen.end, tz)
     else:
-        finish = datetime.combine(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), time(), tz)
+        finish = midnight(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), tz)
     return begin, finish
 
 
@@ -192,8 +196,8 @@ def find(catalog: Catalog, chosen: Filter, now: datetime, index=None) -> list[Oc
     begin, finish = window(chosen, now)
     if finish <= begin:
         return []
-    events = matching_events(catalog, chosen)
-    if len(events) == len(catalog.events):
+    events: list[Event] | None = matching_events(catalog, chosen)
+    if events is not None and len(events) == len(catalog.events):
         events = None  # every event: the index need not filter
     return occurrence_index.lookup(index, catalog, begin, finish, events)
 
@@ -242,9 +246,9 @@ class Day:
     occurrences: list[Occurrence] = field(default_factory=list)
     # The lunar day, festival and solar term (lunar.DayNote), and the public holiday or
     # make-up working day (holidays.Holiday) it is part of.
-    note: object = None
-    holiday: object = None
-    workday_for: object = None
+    note: lunar.DayNote | None = None
+    holiday: Holiday | None = None
+    workday_for: Holiday | None = None
     # Multi-day occurrences, drawn once per week as a bar: one entry per lane of the week,
     # a Span (starting here when span.first == date, else running through) or None (free lane).
     lanes: tuple = ()
@@ -271,7 +275,8 @@ class Day:
     @property
     def notable(self) -> bool:
         """A festival, solar term, holiday or make-up day: worth showing even with no events."""
-        return bool(self.holiday or self.workday_for or self.note.festival or self.note.term)
+        note = self.note
+        return bool(self.holiday or self.workday_for or (note and (note.festival or note.term)))
 
 
 @dataclass(frozen=True)
@@ -320,9 +325,10 @@ class Span:
 def is_span(occurrence: Occurrence) -> bool:
     """A festival over several days is one thing on: one bar, not a copy in every cell.
     A timed event under 24 hours that runs past midnight (a night walk) stays on both days."""
-    if len(occurrence.days()) < 2:
+    when = occurrence.when
+    if len(when.days()) < 2:
         return False
-    return occurrence.event.all_day or occurrence.end - occurrence.start >= timedelta(hours=24)
+    return when.all_day or when.duration >= timedelta(hours=24)
 
 
 def _week_lanes(week: list[date], spans: list[Occurrence]) -> dict[date, tuple]:
@@ -346,13 +352,13 @@ def _week_repeats(week: list[date], cells: dict[date, list[Occurrence]]) -> dict
     for d in week:
         for occurrence in cells[d]:
             if occurrence.day == d:
-                key = (occurrence.event.id, occurrence.start.time() if not occurrence.event.all_day else None)
+                key = (occurrence.event.id, occurrence.when.start_time)
                 first_seen.setdefault(key, []).append(d)
     result = {}
     for d in week:
         again = []
         for occurrence in cells[d]:
-            key = (occurrence.event.id, occurrence.start.time() if not occurrence.event.all_day else None)
+            key = (occurrence.event.id, occurrence.when.start_time)
             days = first_seen.get(key, [d]) if occurrence.day == d else [d]
             again.append(tuple(days[1:]) if days[0] == d else None)
         result[d] = tuple(again)
@@ -397,7 +403,7 @@ def month_grid(catalog: Catalog, year: int, month: int, today: date) -> Month:
     first, last = weeks[0][0], weeks[-1][-1]
     cells: dict[date, list[Occurrence]] = {d: [] for week in weeks for d in week}
     spans: list[Occurrence] = []
-    for occurrence in recurrence.occurrences(catalog, first, last + timedelta(days=1)):
+    for occurrence in recurrence.occurrences(catalog, first, last + ONE_DAY):
         if is_span(occurrence):
             spans.append(occurrence)
             continue
@@ -458,9 +464,9 @@ def next_after(catalog: Catalog, chosen: Filter, now: datetime) -> Occurrence | 
     """The first occurrence matching `chosen`'s other filters after its dates (for an empty
     result: "the next one is on …")."""
     tz = now.tzinfo
-    after = chosen.end + timedelta(days=1) if chosen.end else None
-    begin = datetime.combine(after, time(), tz) if after and after > now.date() else now
-    finish = datetime.combine(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), time(), tz)
+    after = chosen.end + ONE_DAY if chosen.end else None
+    begin = midnight(after, tz) if after and after > now.date() else now
+    finish = midnight(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), tz)
     plain = Filter(chosen.areas, chosen.sites, chosen.categories, None, None, chosen.q)
     found = recurrence.occurrences(catalog, begin, finish, matching_events(catalog, plain))
     return next((o for o in found if not o.cancelled), None)

@@ -8,10 +8,9 @@ repeat at all, so for such recurring events only the .ics is offered.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import quote, urlencode
 
-from . import ical, lunar
+from . import ical
 from .model import Catalog, Event
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render"
@@ -38,14 +37,14 @@ def subscribe(https: str, title: str) -> dict:
 
 def _google_dates(event: Event) -> str:
     if event.all_day:
-        return f"{event.start:%Y%m%d}/{event.end + timedelta(days=1):%Y%m%d}"
+        return f"{event.start:%Y%m%d}/{event.when.exclusive_end:%Y%m%d}"
     # Local wall-clock times, read in `ctz`.
     return f"{event.start:%Y%m%dT%H%M%S}/{event.end:%Y%m%dT%H%M%S}"
 
 
 def google_template(catalog: Catalog, event: Event, lang: str) -> str | None:
     """Google Calendar's "add event" page, or None when the event has skipped dates."""
-    if event.except_dates or lunar.is_lunar(event.repeat):
+    if event.except_dates or (event.rule is not None and event.rule.calendar != "GREGORIAN"):
         # Google would read an RSCALE rule as Gregorian (lunar-notes.md): .ics only.
         return None
     params = {
@@ -65,10 +64,7 @@ def outlook_compose(catalog: Catalog, event: Event, lang: str) -> str | None:
     """Outlook.com's new-event page for a one-off event; None for recurring ones."""
     if event.recurring:
         return None
-    if event.all_day:
-        start, end = event.start.isoformat(), (event.end + timedelta(days=1)).isoformat()
-    else:
-        start, end = event.start.isoformat(), event.end.isoformat()
+    start, end = event.start.isoformat(), event.when.exclusive_end.isoformat()
     params = {
         "subject": event.title.get(lang),
         "startdt": start,

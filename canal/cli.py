@@ -68,7 +68,7 @@ def freeze(outdir: str, base_url: str | None) -> None:
     """Export the whole site as static files into OUTDIR."""
     from .export import ExportError, check_base_url, check_destination, freeze_site
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method; current_app is typed as Flask
     try:  # before the progress bar, so a mistake is one line, not a broken bar
         check_base_url(base_url or app.extensions["canal_catalog"].meta.base_url)
         check_destination(Path(outdir).resolve())

@@ -28,7 +28,7 @@ TEXT_TYPES = frozenset({
 
 def is_text(mimetype: str | None) -> bool:
     """Whether bodies of this type shrink when compressed."""
-    return bool(mimetype) and (mimetype.startswith("text/") or mimetype in TEXT_TYPES)
+    return mimetype is not None and (mimetype.startswith("text/") or mimetype in TEXT_TYPES)
 
 
 def compress(body: bytes, encoding: str, best: bool = False) -> bytes:

@@ -185,7 +185,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
         for rule in app.url_map.iter_rules():
             # Pages without parameters, once per language (the lang default tells them apart).
             free = rule.arguments - set(rule.defaults or {})
-            if rule.endpoint not in SERVER_ONLY and not free and "GET" in rule.methods:
+            if rule.endpoint not in SERVER_ONLY and not free and "GET" in (rule.methods or ()):
                 yield rule.endpoint, dict(rule.defaults or {})
         for lang in LANGS:
             for event_id in catalog.events:
@@ -223,7 +223,8 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
         for number in range(1, parts + 1):
             yield "sitemap.sitemap_part", {"number": number}
 
-    static_files = sum(1 for p in Path(app.static_folder).rglob("*") if p.is_file())
+    static = app.static_folder  # set: the app is made with its static folder
+    static_files = sum(1 for p in Path(static).rglob("*") if p.is_file()) if static else 0
     expected = sum(1 for _ in everything()) + static_files
     summary = ExportSummary(base_url=base)
     with warnings.catch_warnings():

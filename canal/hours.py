@@ -242,12 +242,13 @@ def day_words(text: str, day: date, today: date, lang: str, last_entry=None,
 def now_words(status: Status, lang: str, today: date) -> str:
     """"正在开放" / "Open now", "已停止入馆" / "Last entry has passed", "现在闭馆" / "Closed now"."""
     lang = _lang(lang)
-    if status.open and status.entry_closed:
-        return {"zh": f"已停止入馆（{_clock(status.span.end, True)} 闭馆）",
-                "en": f"Last entry has passed (closes {_clock(status.span.end, True)})"}[lang]
-    if status.open:
-        return {"zh": f"正在开放，{_clock(status.span.end, True)} 闭馆",
-                "en": f"Open now, until {_clock(status.span.end, True)}"}[lang]
+    if status.open and status.span is not None:  # open: status_at gives the open period
+        closes = _clock(status.span.end, True)
+        if status.entry_closed:
+            return {"zh": f"已停止入馆（{closes} 闭馆）",
+                    "en": f"Last entry has passed (closes {closes})"}[lang]
+        return {"zh": f"正在开放，{closes} 闭馆",
+                "en": f"Open now, until {closes}"}[lang]
     if status.next_open is None:
         return {"zh": "现在闭馆", "en": "Closed now"}[lang]
     when = _clock(status.next_open)

@@ -15,13 +15,15 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar import vCategory, vDuration, vRecur, vText
 
-from . import links, lunar, recurrence, rules
+from . import links, rules
 from .model import Catalog, Event, Occurrence, Text
-from .recurrence import first_day, lunar_rule, occurrence_on, parse_until
+from .recurrence import lunar_rule, occurrence_on
+from .rule import GregorianRule, Rule, parse_until
 from .revisions import EPOCH, Ledger, Revision
 from .text import punctuation
 
@@ -83,6 +85,8 @@ def select(catalog: Catalog, kind: str, id: str | None = None) -> Selection:
     """The events of one feed; KeyError for an unknown kind or id."""
     if kind == "all":
         return Selection(kind, None, tuple(catalog.events.values()), None)
+    if id is None:
+        raise KeyError(kind)  # every other kind names one area, site, category or event
     if kind == "areas":
         return Selection(kind, id, tuple(catalog.events_in_area(id)), catalog.areas[id].name)
     if kind == "sites":
@@ -143,18 +147,16 @@ def rrule_text(event: Event, catalog: Catalog) -> str:
     DTSTART is the rule's first date (RFC 5545 counts DTSTART, and EXDATEs are taken out
     after COUNT). Lunar rules keep UNTIL: they are published as single dates anyway.
     """
-    return _rrule_for_feed(event.repeat, event.start, catalog.tz)
+    assert event.rule is not None, "rrule_text is for recurring events"
+    return _rrule_for_feed(event.rule, event.all_day, catalog.tz)
 
 
 @lru_cache(maxsize=4096)
-def _rrule_for_feed(repeat: str, start: date | datetime, tz) -> str:
-    all_day = not isinstance(start, datetime)
+def _rrule_for_feed(rule: Rule, all_day: bool, tz: ZoneInfo) -> str:
     parts = []
-    for chunk in repeat.strip().strip(";").split(";"):
-        name, _, value = chunk.partition("=")
-        name, value = name.strip().upper(), value.strip().upper()
-        if name == "UNTIL" and not lunar.is_lunar(repeat):
-            name, value = "COUNT", str(sum(1 for _ in recurrence.parse_rule(repeat, start, tz)))
+    for name, value in rule.parts:
+        if name == "UNTIL" and isinstance(rule, GregorianRule):
+            name, value = "COUNT", str(rule.number_of_dates())
         elif name == "UNTIL":
             # RFC 5545 wants UNTIL in UTC when DTSTART has a TZID, a DATE when it is a DATE.
             local, bare_date = parse_until(value, tz)
@@ -171,10 +173,10 @@ def _rrule_for_feed(repeat: str, start: date | datetime, tz) -> str:
 
 def _exdates(event: Event) -> list[date | datetime]:
     """Skipped dates in DTSTART's form: dates for all-day, TZID'd start times otherwise."""
-    if event.all_day:
+    clock = event.when.clock
+    if clock is None:
         return list(event.except_dates)
-    return [datetime.combine(day, event.start.time(), event.start.tzinfo)
-            for day in event.except_dates]
+    return [datetime.combine(day, clock[0].time(), clock[0].tzinfo) for day in event.except_dates]
 
 
 def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
@@ -190,17 +192,17 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
     vevent = icalendar.Event()
     if occurrence is None:
         vevent.add("UID", f"{event.id}@{host}")
-        start, last = event.start, event.end
+        when = event.when
     else:
         vevent.add("UID", f"{event.id}-{occurrence.day:%Y%m%d}@{host}")
-        start, last = occurrence.start, occurrence.end
+        when = occurrence.when
     vevent.add("DTSTAMP", stamp)
     vevent.add("LAST-MODIFIED", stamp)
     vevent.add("SEQUENCE", revision.sequence)
     vevent.add("SUMMARY", _Text(event.title.get(lang)))
-    vevent.add("DTSTART", start)
+    vevent.add("DTSTART", when.start)
     # All-day `end` is the last day inclusive; iCalendar's DTEND is exclusive.
-    vevent.add("DTEND", last + timedelta(days=1) if event.all_day else last)
+    vevent.add("DTEND", when.exclusive_end)
     if occurrence is None and event.recurring:
         vevent.add("RRULE", vRecur.from_ical(rrule_text(event, catalog)))
         if event.except_dates:
@@ -245,10 +247,11 @@ def lunar_published(event: Event, catalog: Catalog, horizon_year: int | None,
     `horizon_year` is the current year (None: every date of the rule). Past occurrences
     stay; future ones go up to HORIZON_YEARS after it; an `except` date stays, cancelled,
     for CANCELLED_GRACE_YEARS."""
-    rule = lunar_rule(event, catalog.tz)
+    rule = lunar_rule(event)
+    assert rule is not None, "lunar_published is for lunar events"
     skipped = set(event.except_dates)
     found = []
-    for lunar_year, day in rule.dates(first_day(event)):
+    for lunar_year, day in rule.dates(rule.first):
         if horizon_year is not None and day.year > horizon_year + HORIZON_YEARS:
             break
         excepted = day in skipped
@@ -278,7 +281,7 @@ def lunar_vevents(event: Event, catalog: Catalog, lang: str, revision: Revision,
 
 def uids_of(event: Event, catalog: Catalog, ledger: Ledger, horizon_year: int | None = None) -> list[str]:
     """The UIDs of the VEVENTs the event puts in a feed: one, or one per lunar occurrence."""
-    if lunar_rule(event, catalog.tz) is None:
+    if lunar_rule(event) is None:
         return [f"{event.id}@{catalog.meta.host}"]
     kept = ledger.kept_uid_day(event, catalog)
     return [uid for uid, _, _ in lunar_published(event, catalog, horizon_year, kept)]
@@ -365,9 +368,17 @@ def _when(value: date | datetime) -> tuple[str, str]:
     """(parameters, value) of a DTSTART-like property: a DATE, or a local time with TZID."""
     # %-formatting: four times faster than strftime, and years are 2000-2100 (the loader).
     if isinstance(value, datetime):
-        return (f";TZID={value.tzinfo.key}", "%04d%02d%02dT%02d%02d%02d" % (
+        return (f";TZID={_zone_key(value)}", "%04d%02d%02dT%02d%02d%02d" % (
             value.year, value.month, value.day, value.hour, value.minute, value.second))
     return ";VALUE=DATE", "%04d%02d%02d" % (value.year, value.month, value.day)
+
+
+def _zone_key(value: datetime) -> str:
+    # Event times carry the catalog's ZoneInfo (the loader gives every time one).
+    zone = value.tzinfo
+    if not isinstance(zone, ZoneInfo):
+        raise ValueError(f"{value.isoformat()} has no IANA time zone")
+    return zone.key
 
 
 @lru_cache(maxsize=1024)
@@ -393,7 +404,7 @@ class _SharedLines:
 def _shared_lines(event: Event, catalog: Catalog, revision: Revision) -> _SharedLines:
     stamp = _utc_stamp(revision.modified)
     start_params, start = _when(event.start)
-    end_params, end = _when(event.end + timedelta(days=1) if event.all_day else event.end)
+    end_params, end = _when(event.when.exclusive_end)
     schedule = [_line("DTSTART" + start_params, start), _line("DTEND" + end_params, end),
                 f"DTSTAMP:{stamp}\r\n".encode(), _line("UID", f"{event.id}@{catalog.meta.host}"),
                 f"SEQUENCE:{revision.sequence}\r\n".encode()]
@@ -456,7 +467,10 @@ def _vtimezone_bytes(tzid: str) -> bytes:
 
 def vtimezone(tzid: str) -> icalendar.Timezone:
     """A fresh VTIMEZONE component for `tzid`, valid from 2000."""
-    return icalendar.Timezone.from_ical(_vtimezone_bytes(tzid))
+    zone = icalendar.Timezone.from_ical(_vtimezone_bytes(tzid))
+    if not isinstance(zone, icalendar.Timezone):  # from_ical is typed for any component
+        raise ValueError(f"no VTIMEZONE for {tzid}")
+    return zone
 
 
 def calendar(catalog: Catalog, lang: str, vevents, name: str, description: str) -> icalendar.Calendar:
@@ -538,7 +552,7 @@ class FeedPieces:
 
     def _vevent(self, event: Event, lang: str, made: dict[str, bytes]) -> bytes:
         catalog = self.catalog
-        if lunar_rule(event, catalog.tz) is not None:
+        if lunar_rule(event) is not None:
             # Few events and one VEVENT per year each: icalendar's writer is fast enough.
             made[event.id] = b"".join(serialize(v) for v in lunar_vevents(
                 event, catalog, lang, self.revision(event), self.horizon_year,

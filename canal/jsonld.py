@@ -6,6 +6,7 @@ escapes the JSON so that no text in the content can close the <script> block.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from datetime import timedelta
 
@@ -107,7 +108,7 @@ def event_objects(catalog: Catalog, event: Event, occurrences: list[Occurrence],
     url = links.event_url(catalog, lang, event.id)
     found = []
     for occurrence in occurrences[:MAX_OCCURRENCES]:
-        item = {
+        item: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "Event",
             "name": event.title.get(lang),

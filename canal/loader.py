@@ -27,7 +27,7 @@ from .model import (
     Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
 )
 from .lunar import LunarRule, to_lunar
-from .recurrence import RuleError, is_rule_date, parse_rule
+from .rule import Rule, RuleError, parse as parse_rule
 
 # \Z, not $: "$" also matches before a final newline, and an id "x\n" would pass
 # and then break URLs and the UID line of every feed.
@@ -186,7 +186,7 @@ class _Reader:
 
     def entries(self, doc: dict, section: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         """The `[section.<id>]` tables with valid ids."""
-        found = []
+        found: list[tuple[str, dict, tuple[str, ...]]] = []
         for key, value in self.table(doc.get(section, {}), (section,)).items():
             path = (section, key)
             if not ID_PATTERN.match(key):
@@ -412,7 +412,7 @@ def _read_meta(reader: _Reader, doc: dict) -> Meta:
         if (isinstance(raw, list) and len(raw) == 4
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw)
                 and raw[0] < raw[2] and raw[1] < raw[3]):
-            bbox = tuple(float(v) for v in raw)
+            bbox = (float(raw[0]), float(raw[1]), float(raw[2]), float(raw[3]))
         else:
             reader.problem(path + ("bbox",), "expected [min_lat, min_lon, max_lat, max_lon] "
                                              "with min below max")
@@ -553,7 +553,8 @@ def _read_categories(reader: _Reader, value: Any, path, categories) -> tuple[str
         reader.problem(path, f'expected a list of category ids such as ["festival"], got {_show(value)}')
         return None
     ids = [_reference(reader, v, path, categories, "category") for v in value]
-    return tuple(ids) if None not in ids else None
+    found = tuple(i for i in ids if i is not None)
+    return found if len(found) == len(ids) else None
 
 
 def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz) -> Event | None:
@@ -596,7 +597,7 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
         return None
     if isinstance(start, datetime):
         start, end = start.replace(tzinfo=tz), end.replace(tzinfo=tz)
-    rule = None
+    rule: Rule | None = None
     if repeat is not None:
         try:
             rule = parse_rule(repeat, start, tz)
@@ -608,13 +609,14 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
             reader.problem(path + ("except",), "'except' only makes sense with 'repeat'")
         elif rule is not None:
             for day in except_dates:
-                if isinstance(rule, LunarRule) and not is_rule_date(rule, day, start):
-                    reader.problem(path + ("except",), _lunar_except_message(rule, start, day))
-                elif not isinstance(rule, LunarRule) and not is_rule_date(rule, day):
-                    reader.problem(path + ("except",), f"{day.isoformat()} is not a date of the "
-                                                       f"rule '{repeat}', so there is nothing to skip")
-    required = (title, site, cats, status)
-    if any(v is None for v in required) or ("repeat" in table and rule is None):
+                if rule.has_date(day):
+                    continue
+                reader.problem(path + ("except",), _lunar_except_message(rule, day)
+                               if isinstance(rule, LunarRule) else
+                               f"{day.isoformat()} is not a date of the rule '{repeat}', "
+                               "so there is nothing to skip")
+    if title is None or site is None or cats is None or status is None or (
+            "repeat" in table and rule is None):
         return None
     if isinstance(previous_start, datetime):
         previous_start = previous_start.replace(tzinfo=tz)
@@ -623,14 +625,13 @@ def _read_event(reader: _Reader, key: str, table: dict, path, catalog_parts, tz)
                                                    "dates, or both with times")
         previous_start = None
     return Event(key, title, site, cats, start, end, repeat, tuple(except_dates or ()), status,
-                 description, url, organiser, price, source, booking, previous_start, ends_at)
+                 description, url, organiser, price, source, booking, previous_start, ends_at, rule)
 
 
-def _lunar_except_message(rule: LunarRule, start, day: date) -> str:
+def _lunar_except_message(rule: LunarRule, day: date) -> str:
     """An `except` date that a lunar rule does not give, with the rule's date that year."""
-    first = start.date() if isinstance(start, datetime) else start
     lunar = to_lunar(day)
-    that_year = next((found for year, found in rule.dates(first) if year == lunar.year), None)
+    that_year = next((found for year, found in rule.dates(rule.first) if year == lunar.year), None)
     hint = (f"; the rule's date in lunar year {lunar.year} is {that_year.isoformat()}"
             if that_year else "")
     return (f"{day.isoformat()} is {lunar.name}, not a date of the rule ({rule.wanted}), "
@@ -789,6 +790,6 @@ def load(path: str | Path, holidays_path: str | Path | None = None) -> Catalog:
         known = holidays.load(holidays_path or holidays.default_path(path))
     except LoadError as err:
         problems += err.problems
-    if problems:
+    if problems or catalog is None or known is None:
         raise LoadError(problems)
     return replace(catalog, holidays=known)

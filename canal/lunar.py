@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Callable, ClassVar
 
 from tyme4py.lunar import LunarDay, LunarMonth, LunarYear
 from tyme4py.solar import SolarDay
 
 from .model import FIRST_YEAR, LAST_YEAR, Text
+from .span import day_of, time_of
 
 # What a lunar rule may say (RFC 7529 adds RSCALE and SKIP to RFC 5545's parts).
 LUNAR_PARTS = ("RSCALE", "FREQ", "BYMONTH", "BYMONTHDAY", "SKIP", "COUNT", "UNTIL")
@@ -170,7 +172,11 @@ class LunarRule:
     """`RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=…;BYMONTHDAY=…` read into values.
 
     `day` is 1–30, or -1 for the month's last day. `until` is a local date (inclusive).
+    `start` is the event's start (the rule's first date); the parser sets it. It has the
+    shape of every parsed rule (canal.rule.CalendarRule).
     """
+
+    calendar: ClassVar[str] = "CHINESE"  # RFC 7529's RSCALE name
 
     text: str
     month: int
@@ -179,6 +185,32 @@ class LunarRule:
     skip: str = "OMIT"
     count: int | None = None
     until: date | None = None
+    start: date | datetime | None = None
+
+    @property
+    def until_day(self) -> date | None:
+        return self.until
+
+    @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """(NAME, VALUE) pairs in the editor's order."""
+        return tuple(_split(self.text).items())
+
+    @property
+    def first(self) -> date:
+        """The local date of the rule's first date (the event's start)."""
+        if self.start is None:
+            raise ValueError("a lunar rule made without its start has no dates")
+        return day_of(self.start)
+
+    def local_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
+        """Naive local starts in [lo, hi], both ends included, at the start's time of day."""
+        at = time_of(self.first if self.start is None else self.start)
+        return [moment for _, day in self.dates(self.first)
+                if lo <= (moment := datetime.combine(day, at)) <= hi]
+
+    def has_date(self, day: date) -> bool:
+        return self.is_date(self.first, day)
 
     @property
     def wanted(self) -> str:
@@ -269,8 +301,10 @@ def _split(text: str) -> dict[str, str]:
     return parts
 
 
-def parse(text: str, start: date | datetime, parse_until) -> LunarRule:
-    """Read and check a lunar rule for an event starting at `start`.
+def parse(text: str, start: date | datetime,
+          parse_until: Callable[[str], tuple[datetime, bool]], strict: bool = True) -> LunarRule:
+    """Read and check a lunar rule for an event starting at `start` (`strict=False`: not
+    whether `start` is the rule's first date; see canal.rule.parse).
 
     `parse_until(value)` reads an UNTIL value into (naive local datetime, bare date?),
     as recurrence.parse_until does for every rule. Raises LunarRuleError.
@@ -316,7 +350,8 @@ def parse(text: str, start: date | datetime, parse_until) -> LunarRule:
     if "COUNT" not in parts and "UNTIL" not in parts:
         raise LunarRuleError("a lunar rule needs COUNT or UNTIL (for five years: COUNT=5); "
                              "dates decades ahead are uncertain")
-    count = until = None
+    count: int | None = None
+    until: date | None = None
     if "COUNT" in parts:
         if not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= MAX_COUNT):
             raise LunarRuleError(f"COUNT={parts['COUNT']} must be a whole number from 1 to {MAX_COUNT}")
@@ -326,8 +361,10 @@ def parse(text: str, start: date | datetime, parse_until) -> LunarRule:
         if not FIRST_YEAR <= local.year <= LAST_YEAR:
             raise LunarRuleError(f"UNTIL {local:%Y-%m-%d} is not between {FIRST_YEAR} and {LAST_YEAR}")
         until = local.date()
-    rule = LunarRule(text, int(number), leap, day, skip, count, until)
-    first = start.date() if isinstance(start, datetime) else start
+    rule = LunarRule(text, int(number), leap, day, skip, count, until, start)
+    first = day_of(start)
+    if not strict:
+        return rule
     if until is not None and until < first:
         raise LunarRuleError(f"UNTIL {until:%Y-%m-%d} is before the start {first:%Y-%m-%d}")
     _check_start(rule, first)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import folium
 from branca.element import CssLink, Figure, JavascriptLink
@@ -28,6 +28,7 @@ from . import hours as opening, links, recurrence, text, visit
 from .safejson import json_for_script  # noqa: F401 (part of this module's API)
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
+from .span import midnight
 from .route import ROUTE_PATH, CanalLine, load_line
 
 UPCOMING_PER_SITE = 3
@@ -102,7 +103,7 @@ class MapParts:
     data_json: str           # that block's text, safe inside <script type="application/json">
 
 
-_local_assets: dict[str, str] = {}
+_local_assets: dict[str, Any] = {}  # "base": a URL prefix, "icons": marker image URLs
 
 
 def use_local_assets(static_url: str = "/static",
@@ -204,8 +205,9 @@ def site_data(catalog: Catalog, site: Site, lang: str, now: datetime | None,
     }
     if now is not None and site.opening_hours:
         found_hours = visit.site_hours(site, now, lang, is_holiday)
-        data["hours"] = {"today": found_hours.today, "now": found_hours.now,
-                         "windows": found_hours.windows}
+        if found_hours is not None:  # None only for a site without opening_hours
+            data["hours"] = {"today": found_hours.today, "now": found_hours.now,
+                             "windows": found_hours.windows}
     if now is not None:
         found = recurrence.upcoming(catalog, now, days=UPCOMING_DAYS, events=events)
         data["upcoming"] = [{
@@ -277,12 +279,13 @@ def home_map(catalog: Catalog, lang: str, now: datetime, tiles: Tiles,
     "Upcoming" is counted from the start of the local day, so the result is the same
     all day long and can be kept per (language, date).
     """
-    day_start = datetime.combine(now.astimezone(catalog.tz).date(), time(), catalog.tz)
+    day_start = midnight(now.astimezone(catalog.tz).date(), catalog.tz)
     line = load_line()
     lats, lons = [p[0] for p in line.points], [p[1] for p in line.points]
     center = (round((min(lats) + max(lats)) / 2, 6), round((min(lons) + max(lons)) / 2, 6))
     if tiles.gcj02:
-        center = tuple(round(c, 6) for c in wgs84_to_gcj02(*center))
+        lat, lon = wgs84_to_gcj02(*center)
+        center = (round(lat, 6), round(lon, 6))
     fmap, route_name = _new_map("home", center, 9, tiles, line, labels)
     cluster = plugins.MarkerCluster(control=False, show_coverage_on_hover=False,
                                     max_cluster_radius=40, disable_clustering_at_zoom=14)

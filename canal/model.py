@@ -9,8 +9,14 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date, datetime, timedelta, time
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from zoneinfo import ZoneInfo
+
+from .span import TimeSpan
+
+if TYPE_CHECKING:  # canal.rule reads FIRST_YEAR/LAST_YEAR from here
+    from .holidays import Holidays
+    from .rule import Rule
 
 LANGUAGES = ("zh", "en")
 # The years the site deals in: content, URLs and filters outside them are mistakes.
@@ -172,7 +178,9 @@ class Event:
     """One event as the editor wrote it.
 
     `start`/`end` are both `date` (all-day; `end` is the last day, inclusive) or
-    both aware `datetime` in the catalog's time zone (`end` exclusive, as clocks are).
+    both aware `datetime` in the catalog's time zone (`end` exclusive, as clocks are);
+    `when` is the two as a TimeSpan, which answers every question about them.
+    `rule` is `repeat` as the loader read it (canal.rule), None for a one-off event.
     """
 
     id: str
@@ -192,6 +200,26 @@ class Event:
     booking: Booking | None = None
     previous_start: date | datetime | None = None  # where a postponed/rescheduled event was
     ends_at: str | None = None  # the site a boat trip or walk ends at (None: where it starts)
+    rule: Rule | None = None
+
+    def __post_init__(self) -> None:
+        if self.repeat is None:
+            object.__setattr__(self, "rule", None)
+        elif self.rule is None or (self.rule.text, self.rule.start) != (self.repeat, self.start):
+            # A copy with another `repeat` or `start` (dataclasses.replace: tools, tests) gets
+            # its rule from the same parser, in the zone the first one was read in, so `rule`
+            # never disagrees with `repeat`. Only the loader judges an editor's rule (with
+            # file and line, strictly); here a text it cannot read leaves no rule at all.
+            from .rule import RuleError, parse
+            zone = getattr(self.rule, "tz", None) or getattr(self.start, "tzinfo", None) or ZoneInfo("UTC")
+            try:
+                object.__setattr__(self, "rule", parse(self.repeat, self.start, zone, strict=False))
+            except RuleError:
+                object.__setattr__(self, "rule", None)
+
+    @cached_property
+    def when(self) -> TimeSpan:
+        return TimeSpan(self.start, self.end)
 
     @property
     def moved(self) -> bool:
@@ -199,7 +227,7 @@ class Event:
 
     @property
     def all_day(self) -> bool:
-        return not isinstance(self.start, datetime)
+        return self.when.all_day
 
     @property
     def cancelled(self) -> bool:
@@ -207,14 +235,17 @@ class Event:
 
     @property
     def recurring(self) -> bool:
-        return self.repeat is not None
+        return self.rule is not None
 
     @property
     def duration(self) -> timedelta:
         """How long one occurrence lasts (all-day: whole days, last day included)."""
-        if self.all_day:
-            return self.end - self.start + timedelta(days=1)
-        return self.end - self.start
+        return self.when.duration
+
+    @property
+    def first_day(self) -> date:
+        """The local date the event (its first occurrence) begins on."""
+        return self.when.first_day
 
 
 @dataclass(frozen=True)
@@ -229,6 +260,16 @@ class Occurrence:
     start: date | datetime
     end: date | datetime
 
+    @classmethod
+    def of(cls, event: Event, when: TimeSpan) -> Occurrence:
+        occurrence = cls(event, when.start, when.end)
+        occurrence.__dict__["when"] = when  # the cached_property below, already known
+        return occurrence
+
+    @cached_property
+    def when(self) -> TimeSpan:
+        return TimeSpan(self.start, self.end)
+
     @property
     def cancelled(self) -> bool:
         return self.event.cancelled
@@ -236,7 +277,7 @@ class Occurrence:
     @property
     def day(self) -> date:
         """The local date the occurrence begins on."""
-        return self.start if self.event.all_day else self.start.date()
+        return self.when.first_day
 
     @property
     def key(self) -> str:
@@ -245,20 +286,11 @@ class Occurrence:
 
     def span(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The occurrence as a half-open interval of aware datetimes."""
-        if self.event.all_day:
-            begin = datetime.combine(self.start, time(), tz)
-            return begin, datetime.combine(self.end + timedelta(days=1), time(), tz)
-        return self.start, self.end
+        return self.when.interval(tz)
 
     def days(self) -> list[date]:
         """Every local date this occurrence touches (a festival shows on each day)."""
-        if self.event.all_day:
-            last = self.end
-        else:
-            # An event ending exactly at midnight does not touch the next day.
-            last = (self.end - timedelta(microseconds=1)).date()
-        first = self.day
-        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        return self.when.days()
 
 
 @dataclass(frozen=True)
@@ -271,8 +303,8 @@ class Catalog:
     sites: Mapping[str, Site]
     events: Mapping[str, Event]
     path: str = "events.toml"
-    # canal.holidays.Holidays: China's public holidays as announced (none when not given).
-    holidays: object = None
+    # China's public holidays as announced (none when not given).
+    holidays: Holidays = None  # type: ignore[assignment]  # None only until __post_init__ sets EMPTY
 
     def __post_init__(self) -> None:
         for name in ("areas", "categories", "sites", "events"):

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from .model import Catalog, Event, Occurrence
 from .recurrence import occurrences
+from .span import end_of, midnight
 
 DAYS_BEFORE = 7
 # The API's default year ahead, plus a month of the process's life before a rebuild.
@@ -50,8 +51,7 @@ class OccurrenceIndex:
 
     def on_day(self, day: date, events: Iterable[Event] | None = None) -> list[Occurrence] | None:
         """The occurrences touching local date `day`, or None when the day is outside the index."""
-        begin = datetime.combine(day, time(), self.catalog.tz)
-        finish = begin + timedelta(days=1)
+        begin, finish = midnight(day, self.catalog.tz), end_of(day, self.catalog.tz)
         if not self.covers(begin, finish):
             return None
         return self.between(begin, finish, events)

@@ -71,7 +71,7 @@ def chain(ways, start: tuple[float, float]) -> tuple[list[tuple[float, float]], 
     remaining = dict(ways)
     ends = [(way_id, reverse, points[-1] if reverse else points[0])
             for way_id, points in remaining.items() for reverse in (False, True)]
-    way_id, reverse, _ = min(ends, key=lambda e: haversine_m(*e[2], *start))
+    way_id, reverse, _ = min(ends, key=lambda e: haversine_m(e[2][0], e[2][1], start[0], start[1]))
     points = remaining.pop(way_id)
     line, used = list(reversed(points) if reverse else points), [way_id]
     while True:

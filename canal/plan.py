@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Sequence
 
 from .geo import haversine_m
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Occurrence, Site
 from .recurrence import occurrences
+from .span import ONE_DAY
 
 MAX_ITEMS = 50
 KEY_PATTERN = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d{4}-\d{2}-\d{2})$")
@@ -171,7 +173,7 @@ def _stop(catalog: Catalog, key: str, position: int) -> Stop:
     day = date.fromisoformat(day_text)
     event = catalog.events[event_id]
     # A festival running 10-20 December can be visited on the 12th: any day it touches counts.
-    found = [o for o in occurrences(catalog, day, day + timedelta(days=1), [event]) if day in o.days()]
+    found = [o for o in occurrences(catalog, day, day + ONE_DAY, [event]) if day in o.days()]
     return Stop(key, event_id, day, found[0] if found else None, position)
 
 
@@ -184,17 +186,24 @@ def _arranged(stops: list[Stop], catalog: Catalog) -> list[Stop]:
     """
     in_order = sorted(stops, key=lambda s: s.position)
     timed = iter(sorted((s for s in in_order if s.timed),
-                        key=lambda s: (s.occurrence.span(catalog.tz)[0], s.position)))
+                        key=lambda s: (_interval(s, catalog)[0], s.position)))
     return [next(timed) if stop.timed else stop for stop in in_order]
 
 
+def _interval(stop: Stop, catalog: Catalog) -> tuple[datetime, datetime]:
+    """When a stop that has an occurrence takes place, as [begin, end)."""
+    if stop.occurrence is None:
+        raise ValueError(f"{stop.key} has no occurrence")
+    return stop.occurrence.span(catalog.tz)
+
+
 def _conflicts(stops: list[Stop], catalog: Catalog) -> list[Conflict]:
-    timed = [s for s in stops if s.occurrence and not s.occurrence.event.all_day and not s.cancelled]
+    timed = [s for s in stops if s.timed and not s.cancelled]
     found = []
     for i, first in enumerate(timed):
-        begin1, end1 = first.occurrence.span(catalog.tz)
+        begin1, end1 = _interval(first, catalog)
         for second in timed[i + 1:]:
-            begin2, end2 = second.occurrence.span(catalog.tz)
+            begin2, end2 = _interval(second, catalog)
             if begin1 < end2 and begin2 < end1:
                 found.append(Conflict(first, second))
     return found
@@ -212,7 +221,7 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
         minutes = travel_minutes(km)
         tight, gap_minutes = False, None
         if origin.timed and destination.timed:
-            gap = destination.occurrence.start - origin.occurrence.end
+            gap = _interval(destination, catalog)[0] - _interval(origin, catalog)[1]
             gap_minutes = int(gap.total_seconds() // 60)
             # Overlapping stops are a conflict, reported as such, not a tight connection.
             tight = timedelta(0) <= gap < timedelta(minutes=minutes)
@@ -246,12 +255,12 @@ def _nearby(stops: list[Stop], day: date, catalog: Catalog, radius_km: float,
     candidates = [e for site_id in near for e in catalog.events_at(site_id) if e.id not in chosen]
     found = index.on_day(day, candidates) if index is not None and index.catalog is catalog else None
     if found is None:
-        found = occurrences(catalog, day, day + timedelta(days=1), candidates)
+        found = occurrences(catalog, day, day + ONE_DAY, candidates)
     return [o for o in found if not o.cancelled]
 
 
 def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NEARBY_KM,
-               limit: int = MAX_ITEMS, added: list[str] = (), index=None) -> Plan:
+               limit: int = MAX_ITEMS, added: Sequence[str] = (), index=None) -> Plan:
     """The plan for the raw `o` parameter values (plus `added` items); never raises on bad input.
 
     `nearby_km` None skips the nearby suggestions (the calendar file does not show them).
@@ -261,7 +270,8 @@ def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NE
     """
     keys, notices = normalise(catalog, values, added, limit)
     stops = [_stop(catalog, key, position) for position, key in enumerate(keys)]
-    days, memo = [], {}
+    days: list[Day] = []
+    memo: dict[str, list[str]] = {}
     for day in sorted({s.day for s in stops}):
         todays = _arranged([s for s in stops if s.day == day], catalog)
         days.append(Day(day, todays, _legs(todays, catalog), _conflicts(todays, catalog),
@@ -269,7 +279,7 @@ def build_plan(catalog: Catalog, values: list[str], nearby_km: float | None = NE
     return Plan(keys, days, notices)
 
 
-def normalise(catalog: Catalog, values: list[str], added: list[str] = (),
+def normalise(catalog: Catalog, values: list[str], added: Sequence[str] = (),
               limit: int = MAX_ITEMS) -> tuple[list[str], list[Notice]]:
     """The plan's clean keys and notices: everything its page depends on besides the catalog
     (the page cache's key, so that two spellings of one plan are rendered once)."""

@@ -22,10 +22,10 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from .model import Catalog, Event, Text
-from .recurrence import first_day, lunar_rule
+from .recurrence import lunar_rule
 
 # Stamp for an event the ledger has never seen: fixed, so output stays byte-identical.
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -73,7 +73,7 @@ def _schedule(event: Event, catalog: Catalog) -> dict:
     """What a calendar app must be told about with a new SEQUENCE: time, place, status."""
     site = catalog.site_of(event)
     area = catalog.area_of(event)
-    schedule = {
+    schedule: dict[str, Any] = {
         "timezone": catalog.tz.key, "start": event.start, "end": event.end,
         "repeat": event.repeat, "except": event.except_dates, "status": event.status,
         "site": site.id, "site_name": site.name, "address": site.address,
@@ -89,10 +89,10 @@ def _lunar_dates(event: Event, catalog: Catalog) -> list | None:
     """A lunar event's expanded dates, which its schedule fingerprint covers: a new
     version of the lunar library that moves a date (2057, 2089) then raises SEQUENCE,
     as a moved date must. None for other events, whose fingerprints stay as they were."""
-    rule = lunar_rule(event, catalog.tz)
+    rule = lunar_rule(event)
     if rule is None:
         return None
-    return [day for _, day in rule.dates(first_day(event))]
+    return [day for _, day in rule.dates(event.first_day)]
 
 
 def schedule_fingerprint(event: Event, catalog: Catalog) -> str:
@@ -179,18 +179,18 @@ class Ledger:
         (the hand-dated event's date). An event the ledger never saw has none.
         """
         known = self.entries.get(event.id)
-        if known is None or known.kept_uid == "none" or lunar_rule(event, catalog.tz) is None:
+        if known is None or known.kept_uid == "none" or lunar_rule(event) is None:
             return None
         if known.kept_uid:
             return date.fromisoformat(known.kept_uid)
-        return first_day(event)
+        return event.first_day
 
     def _kept_uid_entry(self, event: Event, catalog: Catalog, old: Revision | None) -> str:
-        if lunar_rule(event, catalog.tz) is None:
+        if lunar_rule(event) is None:
             return old.kept_uid if old else ""
         if old is None:
             return "none"
-        return old.kept_uid or first_day(event).isoformat()
+        return old.kept_uid or event.first_day.isoformat()
 
     def stale(self, catalog: Catalog) -> list[str]:
         """Ids of events whose ledger entry is missing or out of date."""

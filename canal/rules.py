@@ -6,13 +6,13 @@ INTERVAL, BYDAY with ordinals, BYMONTHDAY, BYMONTH, COUNT, UNTIL) plus the
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Iterable
 
 from . import lunar
 from . import text as words
 from .model import Event
-from .recurrence import parse_rule
+from .rule import GregorianRule
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ZH_WEEKDAY = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
@@ -23,14 +23,6 @@ EN_MONTH = ("January", "February", "March", "April", "May", "June", "July",
 ZH_NUMBER = dict(enumerate("零一二三四五六七八九十", 0))
 EN_UNIT = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 ZH_UNIT = {"DAILY": "天", "WEEKLY": "周", "MONTHLY": "月", "YEARLY": "年"}
-
-
-def _parts(rule: str) -> dict[str, str]:
-    parts = {}
-    for chunk in rule.strip().strip(";").split(";"):
-        name, _, value = chunk.partition("=")
-        parts[name.strip().upper()] = value.strip().upper()
-    return parts
 
 
 def _ordinal_en(n: int) -> str:
@@ -54,16 +46,7 @@ def _ordinal_zh(n: int) -> str:
     return f"第{_zh_count(n)}个"
 
 
-def _byday(value: str) -> list[tuple[int | None, str]]:
-    days = []
-    for item in value.split(","):
-        item = item.strip()
-        code, number = item[-2:], item[:-2]
-        days.append((int(number) if number not in ("", "+") else None, code))
-    return days
-
-
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Consecutive runs: [1, 2, 3, 5] -> [(1, 3), (5, 5)], so "1–3 and 5" reads well."""
     runs: list[tuple[int, int]] = []
     for n in sorted(numbers):
@@ -80,22 +63,15 @@ def _join_en(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _first_day(start: date | datetime) -> date:
-    return start.date() if isinstance(start, datetime) else start
-
-
-def _describe_zh(parts: dict[str, str], start: date) -> str:
-    freq = parts["FREQ"]
-    interval = int(parts.get("INTERVAL", "1") or 1)
+def _describe_zh(rule: GregorianRule, start: date) -> str:
+    freq, interval = rule.freq, rule.interval
     if interval == 1:
         every = "每" + ZH_UNIT[freq]
     else:
         # 每两周, 每三个月: "two" is 两 before a measure word, and months take 个.
         number = "两" if interval == 2 else _zh_count(interval)
         every = "每" + number + ("个月" if freq == "MONTHLY" else ZH_UNIT[freq])
-    days = _byday(parts["BYDAY"]) if "BYDAY" in parts else []
-    months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else []
-    monthdays = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+    days, months, monthdays = rule.byday, rule.bymonth, rule.bymonthday
     month_text = "、".join(f"{m}月" for m in months)
     day_text = "、".join(f"{a}日" if a == b else f"{a}日至{b}日" for a, b in _runs(monthdays))
     if freq == "DAILY":
@@ -123,14 +99,11 @@ def _describe_zh(parts: dict[str, str], start: date) -> str:
     return every + named
 
 
-def _describe_en(parts: dict[str, str], start: date) -> str:
-    freq = parts["FREQ"]
-    interval = int(parts.get("INTERVAL", "1") or 1)
+def _describe_en(rule: GregorianRule, start: date) -> str:
+    freq, interval = rule.freq, rule.interval
     unit = EN_UNIT[freq]
     every = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
-    days = _byday(parts["BYDAY"]) if "BYDAY" in parts else []
-    months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else []
-    monthdays = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+    days, months, monthdays = rule.byday, rule.bymonth, rule.bymonthday
     month_text = _join_en([EN_MONTH[m - 1] for m in months])
     day_text = _join_en([str(a) if a == b else f"{a}–{b}" for a, b in _runs(monthdays)])
     if freq == "DAILY":
@@ -193,25 +166,22 @@ def describe_lunar(rule: lunar.LunarRule, lang: str = "zh") -> str:
 
 def describe(event: Event, lang: str = "zh") -> str:
     """The event's `repeat` rule and `except` dates in words; "" for a one-off event."""
-    if not event.recurring:
+    rule = event.rule
+    if rule is None:
         return ""
-    parts = _parts(event.repeat)
-    start = _first_day(event.start)
     zh = lang != "en"
-    if lunar.is_lunar(event.repeat):
-        # The zone only matters for a UTC UNTIL, which an all-day event does not have.
-        tz = event.start.tzinfo if isinstance(event.start, datetime) else ZoneInfo("UTC")
-        text = describe_lunar(parse_rule(event.repeat, event.start, tz), lang)
+    if isinstance(rule, GregorianRule):
+        start = event.first_day
+        text = _describe_zh(rule, start) if zh else _describe_en(rule, start)
     else:
-        text = _describe_zh(parts, start) if zh else _describe_en(parts, start)
-    if "COUNT" in parts:
+        text = describe_lunar(rule, lang)
+    if rule.count is not None:
         # COUNT counts the rule's dates before `except` takes any away (RFC 5545); visitors
         # count the dates that happen. The loader checks that every except date is a rule date.
-        count = int(parts["COUNT"]) - len(set(event.except_dates))
+        count = rule.count - len(set(event.except_dates))
         text += f"，共{count}次" if zh else f", {count} times"
-    if "UNTIL" in parts:
-        raw = parts["UNTIL"][:8]
-        last = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    last = rule.until_day  # local: a UTC UNTIL late in the evening is the next day here
+    if last is not None:
         text += f"，至{words.day(last, 'zh', 'long')}" if zh else f", until {words.day(last, 'en', 'long')}"
     if event.except_dates:
         listed = [words.day(d, lang, "long") for d in sorted(event.except_dates)]

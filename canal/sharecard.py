@@ -14,6 +14,7 @@ import os
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,12 +94,13 @@ def _brand(catalog: Catalog) -> str:
 
 def _event_when(event: Event, lang: str) -> str:
     if not event.recurring:
-        return words.when(Occurrence(event, event.start, event.end), lang)
+        return words.when(Occurrence.of(event, event.when), lang)
     described = rules.describe(event, lang)
     described = described[:1].upper() + described[1:]  # it starts a line on the card
-    if event.all_day:
+    clock_times = event.when.clock
+    if clock_times is None:
         return described
-    return f"{described} · {words.clock(event.start, lang)}–{words.clock(event.end, lang)}"
+    return f"{described} · {words.clock(clock_times[0], lang)}–{words.clock(clock_times[1], lang)}"
 
 
 def event_card(catalog: Catalog, event: Event, lang: str) -> Card:
@@ -284,7 +286,7 @@ def text_lines(card: Card, shape: str, fonts: Fonts) -> list[tuple[tuple[int, in
         return wrap(drawable(text, fonts), font, layout.text_width, max_lines) if text else []
 
     title_zh, title_en = drawable(card.title_zh, fonts), drawable(card.title_en, fonts)
-    blocks = []  # [lines, font, colour, gap after]
+    blocks: list[list[Any]] = []  # [lines, font, colour, gap after]
     if card.cancelled:
         blocks.append([lines(labels["cancelled"], bold(layout.body), 1), bold(layout.body), WARN, 4])
     title_font = bold(layout.title)
@@ -302,7 +304,8 @@ def text_lines(card: Card, shape: str, fonts: Fonts) -> list[tuple[tuple[int, in
     while height() > layout.bottom - top and allowed > 1:
         allowed -= 1
         title[0] = lines(title_zh, title_font, allowed)
-    placed, y = [], top
+    placed: list[tuple[tuple[int, int], str, ImageFont.FreeTypeFont, tuple]] = []
+    y = top
     for found, font, colour, gap in blocks:
         line_height = round(font.size * 1.3)
         for line in found:
@@ -355,9 +358,9 @@ class ShareImages:
     def card(self, kind: str, id: str | None, lang: str) -> Card:
         """The card for ("events" | "sites" | "home", id); KeyError for an unknown id."""
         if kind == "events":
-            return event_card(self.catalog, self.catalog.events[id], lang)
+            return event_card(self.catalog, self.catalog.events[id or ""], lang)
         if kind == "sites":
-            return site_card(self.catalog, self.catalog.sites[id], lang)
+            return site_card(self.catalog, self.catalog.sites[id or ""], lang)
         if kind == "home":
             return home_card(self.catalog, lang)
         raise KeyError(kind)

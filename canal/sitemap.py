@@ -132,7 +132,7 @@ class Sitemap:
     def root(self) -> bytes:
         """What /sitemap.xml answers: the only file, or the index of the parts."""
         if not self.is_index:
-            return self.part(1)
+            return self.part(1) or b""  # part 1 always exists (`parts` is never empty)
         lastmods = [max((p.lastmod for p, _ in part if p.lastmod), default=None) for part in self.parts]
         return index(self.catalog, len(self.parts), lastmods)
 

@@ -46,12 +46,14 @@ def clock(value: datetime, lang: str) -> str:
 
 def when(occurrence: Occurrence, lang: str, form: str = "full") -> str:
     """When an occurrence happens, in words: the date(s) and, if timed, the hours."""
-    start, end = occurrence.start, occurrence.end
     all_day = {"zh": "全天", "en": "all day"}[lang if lang in LOCALES else "zh"]
-    if occurrence.event.all_day:
-        if start == end:
-            return f"{day(start, lang, form)} · {all_day}"
-        return f"{day(start, lang, form)} – {day(end, lang, form)}"
+    clock_times = occurrence.when.clock
+    if clock_times is None:
+        first, last = occurrence.when.first_day, occurrence.when.last_day
+        if first == last:
+            return f"{day(first, lang, form)} · {all_day}"
+        return f"{day(first, lang, form)} – {day(last, lang, form)}"
+    start, end = clock_times
     if start.date() == end.date():
         return f"{day(start.date(), lang, form)} {clock(start, lang)}–{clock(end, lang)}"
     return f"{day(start.date(), lang, form)} {clock(start, lang)} – {day(end.date(), lang, form)} {clock(end, lang)}"

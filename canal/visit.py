@@ -63,6 +63,8 @@ def site_hours(site: Site, now: datetime, lang: str,
 
 
 def windows(site: Site, local: datetime, lang: str, is_holiday: hours.Holidays) -> list[dict]:
+    if not site.opening_hours:
+        return []
     found = hours.open_windows(site.opening_hours, local, WINDOW_DAYS, is_holiday, site.last_entry)
     for item in found:
         start = datetime.fromisoformat(item["start"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from flask import Response, current_app, request, url_for
 
@@ -48,7 +49,7 @@ def events_json():
     offset, limit = api.parse_slice(args)
     found = agenda.find(catalog(), chosen, now(), occurrence_index())
     # Only the parameters that make the answer: junk ones would make two answers of one key.
-    following = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
+    following: dict[str, Any] = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
     following["offset"] = [str(offset + limit)]
     next_url = canonical_url(url_for("pages.events_json", **following))
     return _json(api.events_json(catalog(), found, chosen, current_lang(), offset, limit, next_url),

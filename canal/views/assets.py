@@ -39,7 +39,8 @@ def serve_static(filename: str) -> Response:
         response.cache_control.immutable = True
     else:
         response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (it returns the same object, typed as werkzeug's)
+    return response
 
 
 def plain_name(filename: str) -> str:
@@ -91,12 +92,12 @@ def compress_response(response: Response) -> Response:
     if etag:
         response.set_etag(f"{etag}-{ETAG_SUFFIX[encoding]}")
         # The client may hold exactly this representation: answer 304 for it.
-        response = response.make_conditional(request)
+        response.make_conditional(request)  # in place
     return response
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["canal_assets"] = Manifest.build(app.static_folder)
+    app.extensions["canal_assets"] = Manifest.build(app.static_folder or "static")
     app.extensions["canal_compressed"] = CompressedBodies()
     app.view_functions["static"] = serve_static
     app.url_defaults(_hashed_static_names)

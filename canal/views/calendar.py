@@ -1,6 +1,8 @@
 """The month grid: /calendar/ and /calendar/<yyyy>/<mm>/."""
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask import current_app, redirect, render_template, request, url_for
 
 from .. import agenda, lunar
@@ -34,7 +36,7 @@ def calendar_month(year: str, month: str):
     return _render(number_year, number_month)
 
 
-def _linkable(month: tuple[int, int] | None) -> bool:
+def _linkable(month: tuple[int, int] | None) -> TypeGuard[tuple[int, int]]:
     # A static export holds a bounded run of months: link only to those it has.
     exported = current_app.config.get("CANAL_EXPORT_MONTHS")
     return month is not None and (exported is None or tuple(month) in exported)

@@ -23,7 +23,7 @@ def healthz():
         loaded_at=current_app.extensions["canal_loaded_at"].isoformat(),
         # The last `flask canal reload`: a refused edit shows here while the old content serves.
         last_reload=last,
-        last_reload_failed=bool(last) and not last.get("ok", False),
+        last_reload_failed=bool(last and not last.get("ok", False)),
     )
     response.cache_control.no_store = True
     return response

@@ -26,7 +26,7 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def conditional(body: bytes, mimetype: str, last_modified: datetime | None = None,
+def conditional(body: bytes, mimetype: str | None, last_modified: datetime | None = None,
                 max_age: int = DEFAULT_MAX_AGE, etag: str | None = None,
                 headers: dict | None = None) -> Response:
     """A 200 with validators, or a 304 when the client's copy is current."""
@@ -35,7 +35,8 @@ def conditional(body: bytes, mimetype: str, last_modified: datetime | None = Non
     if last_modified is not None:
         response.last_modified = last_modified
     response.headers["Cache-Control"] = shared_cache_control(max_age)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place (it returns the same object, typed as werkzeug's)
+    return response
 
 
 # A CDN may serve a copy this long past its age while it revalidates in the background,
@@ -149,7 +150,7 @@ def cached_page(view=None, *, vary=None):
     def wrapper(**kwargs):
         hour = this_hour()
         # The mount point is part of the page: links and assets are written under it.
-        key = (request.script_root, request.path, canonical_query(), hour)
+        key: tuple = (request.script_root, request.path, canonical_query(), hour)
         if vary is not None:
             key += (vary(),)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())

@@ -24,8 +24,8 @@ REDIRECT_MAX_AGE = 3600
 def init_app(app: Flask) -> None:
     proxies = app.config.get("CANAL_TRUSTED_PROXIES", 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                                x_prefix=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
 
     @app.errorhandler(BadRequest)
     def _bad_request(error: BadRequest):

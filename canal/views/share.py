@@ -92,12 +92,12 @@ def _description(kind: str, id: str | None, lang: str, page_title: str) -> str:
     endpoint = request.endpoint or ""
     if endpoint.startswith("subscribe."):
         return str(SUBSCRIBE_DESCRIPTION % {"name": page_title})
-    if kind == "events" and endpoint == "pages.event":
+    if kind == "events" and endpoint == "pages.event" and id is not None:
         event = catalog().events[id]
         card = sharecard.event_card(catalog(), event, lang)
         lead = f"{card.when} · {card.where}"
         return sharecard.short(f"{lead}. {event.description.get(lang)}" if event.description else lead)
-    if kind == "sites" and endpoint == "pages.site":
+    if kind == "sites" and endpoint == "pages.site" and id is not None:
         return sharecard.short(catalog().sites[id].description.get(lang))
     if endpoint in DESCRIPTIONS:
         return str(DESCRIPTIONS[endpoint])
@@ -120,9 +120,9 @@ def share_meta(page_title: str) -> dict:
     lang = current_lang()
     kind, id = _subject()
     title = page_title
-    if kind == "events" and request.endpoint == "pages.event":
+    if kind == "events" and request.endpoint == "pages.event" and id is not None:
         title = catalog().events[id].title.get(lang)
-    elif kind == "sites" and request.endpoint == "pages.site":
+    elif kind == "sites" and request.endpoint == "pages.site" and id is not None:
         title = catalog().sites[id].name.get(lang)
     if kind == "home":
         card = canonical_url(url_for("share.home_image", shape="card"))
