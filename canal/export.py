@@ -128,7 +128,8 @@ def _serve_copy_at(app: Flask, base: str) -> Catalog:
     if base.rstrip("/") != catalog.meta.base_url:
         catalog = catalog.served_at(base)
         app.extensions["canal_catalog"] = catalog
-        app.extensions["canal_feeds"] = ical.FeedCache(catalog, app.extensions["canal_feeds"].ledger)
+        kept = app.extensions["canal_feeds"]
+        app.extensions["canal_feeds"] = ical.FeedCache(catalog, kept.ledger, kept.window_days)
     return catalog
 
 

@@ -192,6 +192,9 @@ class Event:
     booking: Booking | None = None
     previous_start: date | datetime | None = None  # where a postponed/rescheduled event was
     ends_at: str | None = None  # the site a boat trip or walk ends at (None: where it starts)
+    # Editions (issue 19): the ids of the next / previous edition, when the editor names them.
+    next: str | None = None
+    previous: str | None = None
 
     @property
     def moved(self) -> bool:
