@@ -83,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     embed_views.init_app(app)
     from .views import sitemap as sitemap_views
     sitemap_views.init_app(app)
+    from .views import archive as archive_views
+    archive_views.init_app(app)
     return app
 
 
