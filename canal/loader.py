@@ -774,6 +774,10 @@ def _link_editions(reader: _Reader, doc: dict, events: dict) -> dict:
     """`next` / `previous`: the id of another event, the next or previous edition (issue 19).
     Checked once every event is read, since an edition may come later in the file."""
     known = _ids(doc, "events")
+    if "archive" in known:
+        # /events/archive/ is the archive's page: an event page there could never be reached.
+        reader.problem(("events", "archive"), "the id 'archive' is taken by the address of the "
+                                               "archive of past events (/events/archive/): choose another id")
     linked = {}
     for key, event in events.items():  # read without problems, so its table is a table
         table, path = doc["events"][key], ("events", key)
