@@ -259,3 +259,18 @@ start = 2027-02-01
     assert _problems(text) == [
         f"events.toml:{_line(text, '[events.archive]')}: events.archive: the id 'archive' is taken by the "
         "address of the archive of past events (/events/archive/): choose another id"]
+
+
+def test_a_past_month_links_the_archive_of_its_year(client):
+    assert "/en/events/archive/2025/" in page(client, "/en/calendar/2025/05/").links
+    assert "/events/archive/2026/" in page(client, "/calendar/2026/06/").links
+    assert not any("/events/archive/" in href for href in page(client, "/calendar/2024/05/").links)
+    assert not any("/events/archive/" in href for href in page(client, "/calendar/2026/12/").links)
+
+
+def test_ended_event_pages_announce_nothing_to_search_engines(client):
+    # JSON-LD is for what is coming (test_jsonld_google): an ended event's page carries none.
+    for url in ("/events/canal-festival-2026/", "/en/events/spring-walk/"):
+        assert page(client, url).jsonld == []
+    [items] = page(client, "/en/events/canal-festival-2027/").jsonld
+    assert items[0]["startDate"] == "2027-06-05"
