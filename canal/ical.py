@@ -12,6 +12,7 @@ from the revision ledger so the same content always gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
@@ -604,19 +605,23 @@ class FeedCache:
         self.window_days = window_days
         self._feeds: dict[tuple, Feed] = {}
         self._pieces: dict[tuple, FeedPieces] = {}
-        self._window: feedwindow.Window | None = None
+        self._window: feedwindow.Window | None = None  # the latest day asked for
+        self._lock = threading.Lock()
 
     def get(self, lang: str, kind: str, id: str | None = None, year: int | None = None,
             today: date | None = None) -> Feed:
         """The feed for (lang, kind, id) in `year` (None: lunar events without a horizon)
         on local date `today` (None: no window, every event); KeyError for an unknown kind or id."""
         window = None if today is None else feedwindow.Window(today, self.window_days)
-        if window is not None and window != self._window:
-            # A new day: yesterday's feeds will not be asked for again (those without a
-            # window, which tests and the benchmark ask for, stay).
-            self._feeds = {k: v for k, v in self._feeds.items() if k[-1] is None}
-            self._pieces = {k: v for k, v in self._pieces.items() if k[-1] is None}
-            self._window = window
+        if window is not None and (self._window is None or window.today > self._window.today):
+            with self._lock:
+                # A new day: yesterday's feeds will not be asked for again (those without a
+                # window, which tests and the benchmark ask for, stay). dict() copies in one
+                # step, so a thread adding a feed meanwhile cannot break the filtering.
+                feeds, pieces = dict(self._feeds), dict(self._pieces)
+                self._feeds = {k: v for k, v in feeds.items() if k[-1] is None or k[-1] == window}
+                self._pieces = {k: v for k, v in pieces.items() if k[-1] is None or k[-1] == window}
+                self._window = window
         key = (lang, kind, id, year, window)
         feed = self._feeds.get(key)
         if feed is None:

@@ -169,3 +169,18 @@ def test_the_window_rule_at_its_edges():
                                     "hostile-past"]
     # The last thing to leave: spring-walk, at today's midnight.
     assert left == datetime(2026, 12, 1, tzinfo=catalog.tz)
+
+
+def test_a_server_running_for_months_keeps_only_todays_feeds():
+    from canal import ical, revisions
+    catalog = make_app().extensions["canal_catalog"]
+    cache = ical.FeedCache(catalog, revisions.Ledger())
+    for day in (1, 2, 3):
+        for lang in ("zh", "en"):
+            cache.get(lang, "all", None, 2026, today=date(2026, 12, day))
+    cache.get("zh", "all", None, 2026, today=date(2026, 12, 2))  # a late request of yesterday's
+    cache.get("zh", "all", None, 2026)  # no window (tests, the benchmark)
+    assert sorted({key[-1].today if key[-1] else None for key in cache._feeds}, key=str) == [
+        date(2026, 12, 2), date(2026, 12, 3), None]
+    cache.get("zh", "all", None, 2026, today=date(2026, 12, 4))
+    assert {key[-1].today if key[-1] else None for key in cache._feeds} == {date(2026, 12, 4), None}
