@@ -184,3 +184,12 @@ def test_a_server_running_for_months_keeps_only_todays_feeds():
         date(2026, 12, 2), date(2026, 12, 3), None]
     cache.get("zh", "all", None, 2026, today=date(2026, 12, 4))
     assert {key[-1].today if key[-1] else None for key in cache._feeds} == {date(2026, 12, 4), None}
+
+
+def test_the_subscribe_pages_say_what_the_feed_keeps():
+    client = make_app(CANAL_FEED_WINDOW_DAYS=90).test_client()
+    en = client.get("/en/subscribe/").get_data(as_text=True)
+    assert "Each event stays in the calendar for 90 days after it ends, then leaves it" in en
+    assert 'href="/en/events/archive/"' in en
+    zh = client.get("/subscribe/sites/xianghe-wharf/").get_data(as_text=True)
+    assert "每个活动结束后在日历中保留 90 天" in zh
