@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from phone import print_phone  # noqa: E402
-from synth import catalog_toml  # noqa: E402
+from synth import catalog_toml, years_forward  # noqa: E402
 
 from canal.loader import load  # noqa: E402
 
@@ -114,6 +114,45 @@ def build_stage(workdir: Path) -> list[dict]:
         print(f"  {size:>6} events: load {load_s:.3f}s, {len(feeds)} feeds {feeds_s:.3f}s, "
               f"map {map_s:.3f}s, all.ics {len(all_ics) / 1024:.0f} KiB", flush=True)
     return rows
+
+
+FEED_BUDGET_YEARS = 5
+FEED_BUDGET_DAY = date(2031, 6, 1)  # a day in the fifth year of the shipped content
+
+
+def feed_budget_stage() -> dict:
+    """The largest feed (by bytes, and by VEVENTs) of five years of the shipped mix, as
+    served on a day in the fifth year (feed window on), and all.ics without the window."""
+    from canal import ical
+    catalog = years_forward(load(ROOT / "events.toml"), FEED_BUDGET_YEARS)
+    ledger = full_ledger(catalog)
+    feeds = ical.FeedCache(catalog, ledger)
+    subsets = [("all", None)] + [("areas", a) for a in catalog.areas] + \
+              [("sites", s) for s in catalog.sites] + [("categories", c) for c in catalog.categories] + \
+              [("events", e) for e in catalog.events]
+    sizes = []
+    for lang in ("zh", "en"):
+        for kind, id in subsets:
+            body = feeds.get(lang, kind, id, FEED_BUDGET_DAY.year, today=FEED_BUDGET_DAY).body
+            name = ical.feed_path(kind, id, lang)
+            sizes.append((len(body), body.count(b"BEGIN:VEVENT"), name))
+    largest = max(sizes)
+    most = max(sizes, key=lambda found: (found[1], found[0]))
+    unwindowed = feeds.get("zh", "all", None, FEED_BUDGET_DAY.year).body
+    return {"events": len(catalog.events), "day": FEED_BUDGET_DAY.isoformat(), "feeds": len(sizes),
+            "largest": {"feed": largest[2], "bytes": largest[0], "vevents": largest[1]},
+            "most_vevents": {"feed": most[2], "bytes": most[0], "vevents": most[1]},
+            "all_ics_without_window": {"bytes": len(unwindowed),
+                                       "vevents": unwindowed.count(b"BEGIN:VEVENT")}}
+
+
+def print_feed_budget(row: dict) -> None:
+    largest, most, whole = row["largest"], row["most_vevents"], row["all_ics_without_window"]
+    print(f"\nFeed budget ({row['events']} events over {FEED_BUDGET_YEARS} years, on {row['day']}; "
+          "budget 512 KiB and 1,000 VEVENTs)")
+    print(f"largest feed  {largest['feed']:<34} {largest['bytes'] / 1024:>7.1f} KiB {largest['vevents']:>5} VEVENTs")
+    print(f"most VEVENTs  {most['feed']:<34} {most['bytes'] / 1024:>7.1f} KiB {most['vevents']:>5} VEVENTs")
+    print(f"without window /feeds/all.ics {'':<19} {whole['bytes'] / 1024:>7.1f} KiB {whole['vevents']:>5} VEVENTs")
 
 
 def worst_case_stage(workdir: Path) -> list[dict]:
@@ -329,10 +368,14 @@ def main() -> None:
         serve = serve_stage(workdir)
     print("Phone pages in Chromium (slow 4G)…", flush=True)
     phone = phone_stage_on_shipped_content()
+    print("Feed budget over five years…", flush=True)
+    budget = feed_budget_stage()
     print_table(build, serve)
     print_phone(phone)
+    print_feed_budget(budget)
     results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
-               "build": build, "worst_case": worst, "serve": serve, "phone": phone}
+               "build": build, "worst_case": worst, "serve": serve, "phone": phone,
+               "feed_budget": budget}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print("\nWrote bench/results.json")
 

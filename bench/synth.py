@@ -55,3 +55,49 @@ def _first_of_rule(rule: str, day: date) -> date:
             day += timedelta(days=1)
         day += timedelta(days=7)
     return day
+
+
+def years_forward(catalog, years: int):
+    """The catalog's mix repeated forward: `years` years of content, the shipped first.
+
+    Every event that is not lunar gets a copy in each later year, 52 weeks on per year
+    (the same weekday), under the id `<id>-<n>`; a rule's UNTIL moves with it, and a
+    start that is no longer the rule's first date (the 2nd Saturday moved to the 1st)
+    moves to it. Lunar events repeat by themselves (their rules run for years), so they
+    are not copied. Used by the size-budget test and `make bench`."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from canal import lunar, recurrence
+    from canal.model import Catalog
+
+    events = dict(catalog.events)
+    for n in range(1, years):
+        shift = timedelta(weeks=52 * n)
+        for event in catalog.events.values():
+            if event.recurring and lunar.is_lunar(event.repeat):
+                continue
+            start, end, repeat = event.start + shift, event.end + shift, event.repeat
+            if repeat:
+                repeat = ";".join(_shift_until(part, shift) for part in repeat.split(";"))
+                local = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
+                from dateutil.rrule import rrulestr
+                rule_text = ";".join(p for p in repeat.split(";") if not p.strip().upper().startswith("UNTIL"))
+                first = next(iter(rrulestr(rule_text, dtstart=local)))
+                start, end = start + (first - local), end + (first - local)
+            copy = replace(event, id=f"{event.id}-{n + 1}", start=start, end=end, repeat=repeat,
+                           except_dates=(), next=None, previous=None,
+                           previous_start=event.previous_start + shift if event.previous_start else None)
+            recurrence.parse_rule(copy.repeat, copy.start, catalog.tz) if copy.repeat else None
+            events[copy.id] = copy
+    return Catalog(catalog.meta, catalog.areas, catalog.categories, catalog.sites, events,
+                   path=catalog.path, holidays=catalog.holidays)
+
+
+def _shift_until(part: str, shift: timedelta) -> str:
+    name, _, value = part.partition("=")
+    if name.strip().upper() != "UNTIL":
+        return part
+    value = value.strip()
+    day = date(int(value[:4]), int(value[4:6]), int(value[6:8])) + shift
+    return f"UNTIL={day:%Y%m%d}{value[8:]}"

@@ -83,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     embed_views.init_app(app)
     from .views import sitemap as sitemap_views
     sitemap_views.init_app(app)
+    from .views import archive as archive_views
+    archive_views.init_app(app)
     return app
 
 
@@ -98,11 +100,18 @@ def operator_settings(environ) -> dict:
     CANAL_ICP              ICP备案号 shown in the footer, linked to the MIIT site
     CANAL_POLICE_FILING    公安备案号 shown in the footer
     CANAL_MAP_REVIEW_NO    审图号 shown under every map
+    CANAL_FEED_WINDOW_DAYS how many days after an event ends the calendar feeds keep it
+                           (default 180; see canal/feedwindow.py)
     """
     proxies = environ.get("CANAL_TRUSTED_PROXIES", "0").strip() or "0"
     if not proxies.isdigit() or int(proxies) > 5:
         raise SystemExit(f"CANAL_TRUSTED_PROXIES = {proxies!r}: give how many proxies are in front (0 to 5)")
     hosts = [h.strip() for h in environ.get("CANAL_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    from .feedwindow import parse_days
+    try:
+        window_days = parse_days(environ.get("CANAL_FEED_WINDOW_DAYS"))
+    except ValueError as err:
+        raise SystemExit(str(err)) from None
     return {
         "CANAL_TRUSTED_PROXIES": int(proxies),
         # Flask answers 400 to any other Host header (werkzeug's host_is_trusted).
@@ -111,4 +120,5 @@ def operator_settings(environ) -> dict:
         "CANAL_ICP": environ.get("CANAL_ICP", "").strip(),
         "CANAL_POLICE_FILING": environ.get("CANAL_POLICE_FILING", "").strip(),
         "CANAL_MAP_REVIEW_NO": environ.get("CANAL_MAP_REVIEW_NO", "").strip(),
+        "CANAL_FEED_WINDOW_DAYS": window_days,
     }

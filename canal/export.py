@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
-from . import ical, sitemap
+from . import archive, ical, sitemap
 from .compression import MIN_BYTES, compress
 from .model import Catalog
 
@@ -128,7 +128,8 @@ def _serve_copy_at(app: Flask, base: str) -> Catalog:
     if base.rstrip("/") != catalog.meta.base_url:
         catalog = catalog.served_at(base)
         app.extensions["canal_catalog"] = catalog
-        app.extensions["canal_feeds"] = ical.FeedCache(catalog, app.extensions["canal_feeds"].ledger)
+        kept = app.extensions["canal_feeds"]
+        app.extensions["canal_feeds"] = ical.FeedCache(catalog, kept.ledger, kept.window_days)
     return catalog
 
 
@@ -176,7 +177,8 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
 
     with app.test_request_context(base_url=base):
         from .views.language import now
-        today = now().date()
+        moment = now()
+        today = moment.date()
     months = _months(catalog, today)
     app.config["CANAL_EXPORT_MONTHS"] = frozenset(months)
 
@@ -211,6 +213,9 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                     yield "share.image", {"lang": lang, "kind": "sites", "id": site_id, "shape": shape}
             for year, month in months:
                 yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
+            # The archive's year pages (issue 19); /events/archive/ comes with the rules above.
+            for year, _ in archive.years(catalog, moment):
+                yield "archive.year", {"lang": lang, "year": f"{year:04d}"}
             # Embeds: a static host answers no query, so each default list has its own path.
             for kind, ids in (("area", catalog.areas), ("site", catalog.sites),
                               ("category", catalog.categories)):

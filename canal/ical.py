@@ -12,7 +12,8 @@ from the revision ledger so the same content always gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from icalendar import vCategory, vDuration, vRecur, vText
 
-from . import links, rules
+from . import feedwindow, links, rules
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import lunar_rule, occurrence_on
 from .rule import GregorianRule, Rule, parse_until
@@ -241,12 +242,14 @@ def lunar_uid(event: Event, catalog: Catalog, lunar_year: int, day: date,
 
 
 def lunar_published(event: Event, catalog: Catalog, horizon_year: int | None,
-                    kept_day: date | None = None) -> list[tuple[str, Occurrence, bool]]:
+                    kept_day: date | None = None,
+                    window: feedwindow.Window | None = None) -> list[tuple[str, Occurrence, bool]]:
     """(UID, occurrence, cancelled) of each VEVENT a lunar event puts in the feeds.
 
     `horizon_year` is the current year (None: every date of the rule). Past occurrences
     stay; future ones go up to HORIZON_YEARS after it; an `except` date stays, cancelled,
-    for CANCELLED_GRACE_YEARS."""
+    for CANCELLED_GRACE_YEARS. With a `window`, only the occurrences inside it (each
+    VEVENT is judged by its own date)."""
     rule = lunar_rule(event)
     assert rule is not None, "lunar_published is for lunar events"
     skipped = set(event.except_dates)
@@ -257,20 +260,24 @@ def lunar_published(event: Event, catalog: Catalog, horizon_year: int | None,
         excepted = day in skipped
         if excepted and horizon_year is not None and day.year < horizon_year - CANCELLED_GRACE_YEARS:
             continue
+        occurrence = occurrence_on(event, day, catalog.tz)
+        if window is not None and not window.keeps(occurrence):
+            continue
         found.append((lunar_uid(event, catalog, lunar_year, day, kept_day),
-                      occurrence_on(event, day, catalog.tz), excepted or event.cancelled))
+                      occurrence, excepted or event.cancelled))
     return found
 
 
 def lunar_vevents(event: Event, catalog: Catalog, lang: str, revision: Revision,
-                  horizon_year: int | None, kept_day: date | None = None) -> list[icalendar.Event]:
+                  horizon_year: int | None, kept_day: date | None = None,
+                  window: feedwindow.Window | None = None) -> list[icalendar.Event]:
     """A lunar event as plain VEVENTs, one per occurrence: no RRULE, RDATE or RSCALE.
 
     Every one carries the event's SEQUENCE and stamps (the ledger's schedule fingerprint
     covers the expanded dates), and its DESCRIPTION starts with the rule in words."""
     repeats = rules.describe(event, lang)
     vevents = []
-    for uid, occurrence, cancelled in lunar_published(event, catalog, horizon_year, kept_day):
+    for uid, occurrence, cancelled in lunar_published(event, catalog, horizon_year, kept_day, window):
         vevent = vevent_for(event, catalog, lang, revision, occurrence)
         vevent["UID"] = vText(uid)
         vevent["STATUS"] = vText("CANCELLED" if cancelled else "CONFIRMED")
@@ -529,10 +536,12 @@ class FeedPieces:
     fingerprint per event and one serialization per event and language.
     """
 
-    def __init__(self, catalog: Catalog, ledger: Ledger, horizon_year: int | None = None):
+    def __init__(self, catalog: Catalog, ledger: Ledger, horizon_year: int | None = None,
+                 window: feedwindow.Window | None = None):
         self.catalog = catalog
         self.ledger = ledger
         self.horizon_year = horizon_year  # for lunar events' rolling horizon
+        self.window = window  # lunar VEVENTs are kept or dropped one by one
         self._revisions: dict[str, Revision] = {}
         self._shared: dict[str, _SharedLines] = {}
         self._locations: dict[tuple[str, str], bytes] = {}  # by site id and language
@@ -556,7 +565,7 @@ class FeedPieces:
             # Few events and one VEVENT per year each: icalendar's writer is fast enough.
             made[event.id] = b"".join(serialize(v) for v in lunar_vevents(
                 event, catalog, lang, self.revision(event), self.horizon_year,
-                self.ledger.kept_uid_day(event, catalog)))
+                self.ledger.kept_uid_day(event, catalog), self.window))
             return made[event.id]
         shared = _kept(self._shared, event.id,
                        lambda: _shared_lines(event, catalog, self.revision(event)))
@@ -599,25 +608,48 @@ def build_feed(catalog: Catalog, lang: str, selection: Selection, ledger: Ledger
 class FeedCache:
     """Feeds built on first request and kept: they hold no "now", so they never go stale.
 
-    The one exception is the year, which moves lunar events' horizon: `get` takes it
-    (from the view's clock), and feeds are kept per year, so they change on 1 January.
+    The exceptions are the year, which moves lunar events' horizon, and the local date,
+    which moves the feed window (canal.feedwindow): `get` takes both (from the view's
+    clock), and feeds are kept per year and day, so they change at most once a day.
     """
 
-    def __init__(self, catalog: Catalog, ledger: Ledger):
+    def __init__(self, catalog: Catalog, ledger: Ledger, window_days: int = feedwindow.DEFAULT_DAYS):
         self.catalog = catalog
         self.ledger = ledger
-        self._feeds: dict[tuple[str, str, str | None, int | None], Feed] = {}
-        self._pieces: dict[int | None, FeedPieces] = {}
+        self.window_days = window_days
+        self._feeds: dict[tuple, Feed] = {}
+        self._pieces: dict[tuple, FeedPieces] = {}
+        self._window: feedwindow.Window | None = None  # the latest day asked for
+        self._lock = threading.Lock()
 
-    def get(self, lang: str, kind: str, id: str | None = None, year: int | None = None) -> Feed:
-        """The feed for (lang, kind, id) in `year` (None: lunar events without a horizon);
-        KeyError for an unknown kind or id."""
-        key = (lang, kind, id, year)
+    def get(self, lang: str, kind: str, id: str | None = None, year: int | None = None,
+            today: date | None = None) -> Feed:
+        """The feed for (lang, kind, id) in `year` (None: lunar events without a horizon)
+        on local date `today` (None: no window, every event); KeyError for an unknown kind or id."""
+        window = None if today is None else feedwindow.Window(today, self.window_days)
+        if window is not None and (self._window is None or window.today > self._window.today):
+            with self._lock:
+                # A new day: yesterday's feeds will not be asked for again (those without a
+                # window, which tests and the benchmark ask for, stay). dict() copies in one
+                # step, so a thread adding a feed meanwhile cannot break the filtering.
+                feeds, pieces = dict(self._feeds), dict(self._pieces)
+                self._feeds = {k: v for k, v in feeds.items() if k[-1] is None or k[-1] == window}
+                self._pieces = {k: v for k, v in pieces.items() if k[-1] is None or k[-1] == window}
+                self._window = window
+        key = (lang, kind, id, year, window)
         feed = self._feeds.get(key)
         if feed is None:
             # Two threads may both build it once; the bytes are identical, so that is harmless.
-            pieces = _kept(self._pieces, year, lambda: FeedPieces(self.catalog, self.ledger, year))
-            feed = build_feed(self.catalog, lang, select(self.catalog, kind, id), self.ledger,
-                              pieces)
+            pieces = _kept(self._pieces, (year, window),
+                           lambda: FeedPieces(self.catalog, self.ledger, year, window))
+            selection = select(self.catalog, kind, id)
+            left = None
+            if window is not None:
+                events, left = window.narrow(selection.events, self.catalog.tz)
+                selection = replace(selection, events=events)
+            feed = build_feed(self.catalog, lang, selection, self.ledger, pieces)
+            if left is not None and left > feed.last_modified:
+                # The bytes changed when the window dropped something: so does Last-Modified.
+                feed = Feed(feed.body, left, feed.filename)
             self._feeds[key] = feed
         return feed

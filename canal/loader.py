@@ -49,7 +49,8 @@ SITE_KEYS = ("name", "area", "kind", "lat", "lon", "precision_m", "description",
              "parking", "accessibility", "booking", "phone")
 EVENT_KEYS = ("title", "site", "categories", "start", "end", "repeat", "except",
               "status", "description", "url", "organiser", "price", "source",
-              "booking", "previous_start", "ends_at")
+              "booking", "previous_start", "ends_at",
+              "next", "previous")  # editions (issue 19)
 SOURCED_KEYS = ("zh", "en", "source")
 ENTRANCE_KEYS = ("name", "lat", "lon", "source")
 ACCESSIBILITY_TABLE_KEYS = (*ACCESSIBILITY_KEYS, "note", "source")
@@ -764,9 +765,38 @@ def parse(text: str, filename: str = "events.toml") -> Catalog:
         event = _read_event(reader, key, table, path, (known_sites, known_categories), meta.timezone)
         if event is not None:
             events[key] = event
+    events = _link_editions(reader, doc, events)
     if reader.problems:
         raise LoadError(sorted(reader.problems, key=lambda p: p.line))
     return Catalog(meta, areas, categories, sites, events, path=filename)
+
+
+def _link_editions(reader: _Reader, doc: dict, events: dict) -> dict:
+    """`next` / `previous`: the id of another event, the next or previous edition (issue 19).
+    Checked once every event is read, since an edition may come later in the file."""
+    known = _ids(doc, "events")
+    if "archive" in known:
+        # /events/archive/ is the archive's page: an event page there could never be reached.
+        reader.problem(("events", "archive"), "the id 'archive' is taken by the address of the "
+                                               "archive of past events (/events/archive/): choose another id")
+    linked = {}
+    for key, event in events.items():  # read without problems, so its table is a table
+        table, path = doc["events"][key], ("events", key)
+        found = {}
+        for field in ("next", "previous"):
+            if field not in table:
+                continue
+            value = _reference(reader, table[field], path + (field,), known, "event")
+            if value == key:
+                reader.problem(path + (field,), f"names the event itself: '{field}' is the id of "
+                                                "another edition of it")
+            elif value is not None:
+                found[field] = value
+        if found.get("next") is not None and found.get("next") == found.get("previous"):
+            reader.problem(path + ("previous",), f"'{found['next']}' cannot be both the next and the previous edition")
+            found.pop("previous")
+        linked[key] = replace(event, **found) if found else event
+    return linked
 
 
 def load(path: str | Path, holidays_path: str | Path | None = None) -> Catalog:

@@ -202,6 +202,10 @@ class Event:
     ends_at: str | None = None  # the site a boat trip or walk ends at (None: where it starts)
     rule: Rule | None = None
 
+    # Editions (issue 19): the ids of the next / previous edition, when the editor names them.
+    next: str | None = None
+    previous: str | None = None
+
     def __post_init__(self) -> None:
         if self.repeat is None:
             object.__setattr__(self, "rule", None)

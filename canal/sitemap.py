@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from . import links, recurrence
+from . import archive, links, recurrence
 from .model import Catalog
 from .revisions import EPOCH, Ledger
 
@@ -41,8 +41,12 @@ class Page:
 
 def calendar_months(catalog: Catalog, today: date) -> list[tuple[int, int]]:
     """An unbroken run of month pages from this one: twelve ahead, or to the last occurrence
-    (the months the static export writes, and the months the sitemap lists)."""
+    (the months the static export writes, and the months the sitemap lists); back to the
+    month of the first past event, if any (the grid navigates into the archive, issue 19)."""
     first = today.year * 12 + today.month - 1
+    past = archive.first_past_month(catalog, today)
+    if past is not None:
+        first = min(first, past[0] * 12 + past[1] - 1)
     last = first + MONTHS_AHEAD
     horizon = today + timedelta(days=3 * 366)
     for occurrence in recurrence.occurrences(catalog, today, horizon):
@@ -56,6 +60,11 @@ def pages(catalog: Catalog, ledger: Ledger, today: date) -> list[Page]:
     found = [Page("/"), Page("/calendar/")]
     found += [Page(f"/calendar/{year:04d}/{month:02d}/") for year, month in calendar_months(catalog, today)]
     found.append(Page("/events/"))
+    # The archive (issue 19): years with dates over before today began (the live page may
+    # have one more since this morning, never one fewer).
+    found.append(Page("/events/archive/"))
+    started = datetime.combine(today, datetime.min.time(), catalog.tz)
+    found += [Page(f"/events/archive/{year:04d}/") for year, _ in sorted(archive.years(catalog, started))]
     for event in catalog.events.values():
         modified = ledger.revision_of(event, catalog).modified
         # An event the ledger never recorded has the fixed placeholder stamp: not a real date.

@@ -21,7 +21,7 @@ import feedparser
 import icalendar
 import pytest
 
-from canal import create_app, ical, revisions
+from canal import archive, create_app, ical, revisions
 from canal.agenda import Filter, find
 from canal.loader import LoadError, parse
 from canal.views.language import ENGLISH_PREFIX
@@ -173,6 +173,9 @@ def html_pages(catalog) -> dict[str, int]:
     pages.update({month: 200 for month in MONTHS})
     pages.update({f"/events/{id}/": 200 for id in catalog.events})
     pages.update({f"/sites/{id}/": 200 for id in catalog.sites})
+    # The archive (issue 19): its index and each year with past dates.
+    pages["/events/archive/"] = 200
+    pages.update({f"/events/archive/{year}/": 200 for year, _ in archive.years(catalog, now_of(catalog))})
     return pages
 
 
@@ -199,6 +202,10 @@ def shown_on(path: str, catalog, lang: str) -> tuple[list[str], dict[str, str]]:
         texts += [t(e.title) for e in catalog.events.values()]
     elif path == MONTHS[1]:
         texts.append(t(catalog.events["crlf-fair"].title))
+    elif path.startswith("/events/archive/") and path != "/events/archive/":
+        year = int(path.split("/")[3])
+        texts += [t(entry.event.title) for month in archive.months(catalog, now_of(catalog), year)
+                  for entry in month.entries]
     elif path.startswith("/events/") and path[8:-1] in catalog.events:
         event = catalog.events[path[8:-1]]
         site = catalog.site_of(event)
@@ -601,3 +608,29 @@ def test_in_chromium_nothing_runs_and_the_text_is_shown(page, network, serve, ho
         for text in texts:
             assert visible(page, text), (path, text)
         assert_inert_in_browser(page, watch, network, status)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_archive_pages_of_hostile_content_are_inert(lang):
+    """Issue 19: years later, every hostile event is in the archive; its pages stay inert."""
+    later = "2031-01-15T09:00:00"
+    app = create_app({"TESTING": True, "CANAL_EVENTS": str(CONTENT), "CANAL_NOW": later})
+    client, catalog = app.test_client(), app.extensions["canal_catalog"]
+    moment = datetime.fromisoformat(later).replace(tzinfo=catalog.tz)
+    years = archive.years(catalog, moment)
+    assert years
+    listed = set()
+    for path in ["/events/archive/"] + [f"/events/archive/{year}/" for year, _ in years]:
+        url = prefix(lang) + path
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        page = HtmlPage(body)
+        assert_inert_html(page, body, catalog, url)
+        assert_scripts_allowed(page, response, url)
+        if path != "/events/archive/":
+            for month in archive.months(catalog, moment, int(path.split("/")[3])):
+                for entry in month.entries:
+                    assert words(entry.event.title.get(lang)) in page.text, (url, entry.event.id)
+                    listed.add(entry.event.id)
+    assert listed == set(catalog.events)  # every hostile event had a date by then

@@ -51,7 +51,7 @@ def crawl(client, starts) -> dict[str, int]:
     return seen
 
 
-@pytest.mark.parametrize("content", ["minimal.toml", "../../events.toml"])
+@pytest.mark.parametrize("content", ["minimal.toml", "../../events.toml", "archive.toml"])
 def test_every_internal_link_answers(content):
     app = create_app({"TESTING": True, "CANAL_EVENTS": str(DATA / content), "CANAL_NOW": NOW})
     seen = crawl(app.test_client(), ["/", "/en/"])
@@ -65,6 +65,8 @@ def test_every_internal_link_answers(content):
         for site_id in catalog.sites:
             assert f"{prefix}/sites/{site_id}/" in seen
         for path in ("/calendar/", "/events/", "/sites/", "/feeds/events.atom",
-                     "/api/events.json", "/api/sites.geojson"):
+                     "/api/events.json", "/api/sites.geojson", "/events/archive/"):
             assert prefix + path in seen
+        if content == "archive.toml":  # issue 19: the archive's year pages, from links alone
+            assert {f"{prefix}/events/archive/2025/", f"{prefix}/events/archive/2026/"} <= set(seen)
     assert len(seen) > 50

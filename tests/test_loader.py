@@ -56,7 +56,7 @@ def test_every_problem_in_a_broken_file_is_reported_at_once_with_its_line():
         f"{f}:33: sites.far-away.lon: longitude 200.5 is out of range (-180 to 180)",
         f"{f}:34: sites.far-away.precision_m: expected a whole number of metres above 0, got '1 km'",
         f"{f}:37: events.no-title.title: required field 'title' is missing",
-        f"{f}:43: events.typo.titel: unknown key 'titel' (did you mean 'title'?); allowed: title, site, categories, start, end, repeat, except, status, description, url, organiser, price, source, booking, previous_start, ends_at",
+        f"{f}:43: events.typo.titel: unknown key 'titel' (did you mean 'title'?); allowed: title, site, categories, start, end, repeat, except, status, description, url, organiser, price, source, booking, previous_start, ends_at, next, previous",
         f"{f}:46: events.typo.categories: unknown category 'musik'",
         f"{f}:51: events.backwards.site: unknown site 'nowhere'",
         f"{f}:54: events.backwards.end: ends (2027-04-18T17:00:00) before it starts (2027-04-19T09:00:00)",

@@ -5,7 +5,7 @@ from typing import TypeGuard
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from .. import agenda, lunar
+from .. import agenda, archive, lunar
 from .http import cached_page
 from .language import catalog, current_lang, localized, now
 from .pages import bp
@@ -43,8 +43,12 @@ def _linkable(month: tuple[int, int] | None) -> TypeGuard[tuple[int, int]]:
 
 
 def _render(year: int, month: int):
-    today = now().date()
+    moment = now()
+    today = moment.date()
     grid = agenda.month_grid(catalog(), year, month, today)
+    # A month before this one links the archive of its year (issue 19), when it has one.
+    past = (year, month) < (today.year, today.month) and \
+        any(found == year for found, _ in archive.years(catalog(), moment))
     return render_template(
         "calendar.html",
         grid=grid,
@@ -53,6 +57,7 @@ def _render(year: int, month: int):
         next_url=_month_url(*grid.next) if _linkable(grid.next) else None,
         this_month_url=_month_url(today.year, today.month),
         today=today,
+        archive_year=year if past else None,
     )
 
 

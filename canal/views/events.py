@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, render_template, request
 
-from .. import agenda, jsonld, recurrence, rules, visit
+from .. import agenda, archive, jsonld, recurrence, rules, visit
 from ..model import Occurrence
 from .http import cached_page, occurrence_index
 from .language import catalog, current_lang, localized, now, page_path
@@ -78,6 +78,8 @@ def event(event_id: str):
     coming = recurrence.upcoming(catalog(), now(), events=[found])
     lang = current_lang()
     first = Occurrence(found, found.start, found.end)
+    # Past events keep their page (issue 19): it says so, and links the other editions.
+    ended = archive.has_ended(found, catalog(), now())
     return render_template(
         "event.html",
         event=found,
@@ -88,6 +90,10 @@ def event(event_id: str):
         later=coming[NEXT_DATES:],  # every upcoming date is on the page, the rest folded
         first=first,
         rule=rules.describe(found, lang),
+        ended=ended,
+        archive_year=archive.last_year(found, catalog().tz) if ended else None,
+        next_edition=archive.next_edition(catalog(), found),
+        previous_edition=archive.previous_edition(catalog(), found),
         jsonld=jsonld.script_json(jsonld.event_objects(catalog(), found, coming, lang,
                                                        images=share_images("events", event_id))) if coming else None,
     )

@@ -28,13 +28,17 @@ def _keep_feeds(state) -> None:
         ledger = revisions.read(path)
     except revisions.LedgerError as err:
         raise SystemExit(f"{err}\nRun: flask --app app canal revisions {events_path}") from None
-    app.extensions["canal_feeds"] = ical.FeedCache(app.extensions["canal_catalog"], ledger)
+    app.extensions["canal_feeds"] = ical.FeedCache(app.extensions["canal_catalog"], ledger,
+                                                   app.config["CANAL_FEED_WINDOW_DAYS"])
 
 
 def _serve(kind: str, id: str | None = None) -> Response:
     try:
-        # The year moves lunar events' horizon (ical.HORIZON_YEARS).
-        feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id, now().year)
+        # The year moves lunar events' horizon (ical.HORIZON_YEARS); the local date, the
+        # feed window (canal.feedwindow): now() is in the catalog's zone, so Beijing's date.
+        moment = now()
+        feed = current_app.extensions["canal_feeds"].get(current_lang(), kind, id, moment.year,
+                                                         today=moment.date())
     except KeyError:
         abort(404)
     return conditional(feed.body, "text/calendar", feed.last_modified, max_age=FEED_MAX_AGE,
