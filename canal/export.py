@@ -175,7 +175,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=True)
 
     with app.test_request_context(base_url=base):
-        from .views.language import now
+        from .views.current import now
         today = now().date()
     months = _months(catalog, today)
     app.config["CANAL_EXPORT_MONTHS"] = frozenset(months)

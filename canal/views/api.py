@@ -10,7 +10,8 @@ from .. import agenda, api, atom
 from ..safejson import json_for_script
 from ..revisions import EPOCH
 from .http import CACHE_PARAMETERS, cached_page, occurrence_index
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
 from .pages import bp
 
 def _json(data, mimetype: str) -> Response:

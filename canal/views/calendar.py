@@ -5,7 +5,8 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from .. import agenda, lunar
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .current import catalog, now
+from .language import current_lang, localized
 from .pages import bp
 
 

@@ -16,7 +16,8 @@ from .. import agenda, embed
 from ..agenda import BadParameter, Filter
 from .assets import plain_name, stable_static_url
 from .http import cached_page
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
 from .pages import EXPECTED, bad_parameter
 from .security import allow_framing
 

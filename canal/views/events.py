@@ -9,7 +9,8 @@ from flask import abort, current_app, render_template, request
 from .. import agenda, jsonld, recurrence, rules, visit
 from ..model import Occurrence
 from .http import cached_page, occurrence_index
-from .language import catalog, current_lang, localized, now, page_path
+from .current import catalog, now, page_path
+from .language import current_lang, localized
 from .pages import bp
 from .visit import holidays
 from .share import share_images

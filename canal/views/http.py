@@ -15,7 +15,7 @@ from functools import wraps
 from flask import Response, current_app, request
 
 from .. import occurrence_index as occ
-from .language import catalog, now
+from .current import catalog, now
 from .security import inline_script_hashes
 
 DEFAULT_MAX_AGE = 3600

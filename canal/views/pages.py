@@ -13,7 +13,8 @@ from .. import text as words
 from ..agenda import BadParameter
 from ..safejson import json_for_script
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .current import catalog, now
+from .language import current_lang, localized
 
 bp = Blueprint("pages", __name__)
 

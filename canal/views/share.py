@@ -7,14 +7,14 @@ page's own address.
 """
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import qr, sharecard
+from ..settings import StartupProblem
 from .http import conditional, etag_of
-from .language import canonical_url, catalog, current_lang, localized, switch_url
+from .current import canonical_url, catalog
+from .language import current_lang, localized, switch_url
 
 bp = Blueprint("share", __name__)
 
@@ -37,11 +37,10 @@ SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it
 def _find_fonts(state) -> None:
     """Find the CJK fonts at start-up: a missing font stops the app, not a request."""
     app = state.app
-    directory = app.config.get("CANAL_FONT_DIR") or os.environ.get("CANAL_FONT_DIR")
     try:
-        app.extensions["canal_fonts"] = sharecard.find_fonts(directory)
+        app.extensions["canal_fonts"] = sharecard.find_fonts(app.extensions["canal_settings"].font_dir)
     except sharecard.FontsMissing as err:
-        raise SystemExit(str(err)) from None
+        raise StartupProblem(str(err)) from None
 
 
 def images() -> sharecard.ShareImages:

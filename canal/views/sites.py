@@ -5,7 +5,8 @@ from flask import abort, render_template
 
 from .. import agenda, jsonld, recurrence
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .current import catalog, now
+from .language import current_lang, localized
 from .pages import bp
 
 SITE_UPCOMING_LIMIT = 30

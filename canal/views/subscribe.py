@@ -20,7 +20,8 @@ from flask import abort, current_app, render_template, request, url_for
 from .. import calendar_links, ical, qr, recurrence
 from ..useragent import PATTERN, in_app_browser
 from .http import cached_page
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
 
 from flask import Blueprint
 
