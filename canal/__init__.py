@@ -59,7 +59,7 @@ def _build(test_config: dict) -> Flask:
     from .deploy import fingerprint
     app.extensions["canal_fingerprint"] = fingerprint(settings.events, settings.revisions)
 
-    from .views import assets, feeds, health, language, pages, proxy, security
+    from .views import api, assets, calendar, events, feeds, health, language, pages, proxy, security, sites
     from .views import maps as map_views
     from .views import plan as plan_views
     from .views import visit as visit_views
@@ -72,6 +72,10 @@ def _build(test_config: dict) -> Flask:
     assets.init_app(app)
     proxy.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(sites.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     map_views.init_app(app)

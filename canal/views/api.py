@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from .. import agenda, api, atom
 from ..safejson import json_for_script
@@ -12,7 +12,9 @@ from ..revisions import EPOCH
 from .http import CACHE_PARAMETERS, cached_page, occurrence_index
 from .current import canonical_url, catalog, now
 from .language import current_lang, localized
-from .pages import bp
+
+bp = Blueprint("api", __name__)
+
 
 def _json(data, mimetype: str) -> Response:
     # As json.dumps(indent=1), with <, > and & \u-escaped: the same JSON to every parser,
@@ -51,7 +53,7 @@ def events_json():
     # Only the parameters that make the answer: junk ones would make two answers of one key.
     following = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
     following["offset"] = [str(offset + limit)]
-    next_url = canonical_url(url_for("pages.events_json", **following))
+    next_url = canonical_url(url_for("api.events_json", **following))
     return _json(api.events_json(catalog(), found, chosen, current_lang(), offset, limit, next_url),
                  "application/json")
 

@@ -1,17 +1,18 @@
 """The month grid: /calendar/ and /calendar/<yyyy>/<mm>/."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import agenda, lunar
 from .http import cached_page
 from .current import catalog, now
 from .language import current_lang, localized
-from .pages import bp
+
+bp = Blueprint("calendar", __name__)
 
 
 def _month_url(year: int, month: int) -> str:
-    return url_for("pages.calendar_month", year=f"{year:04d}", month=f"{month:02d}")
+    return url_for("calendar.calendar_month", year=f"{year:04d}", month=f"{month:02d}")
 
 
 @localized(bp, "/calendar/")

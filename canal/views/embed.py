@@ -48,7 +48,7 @@ def frameable(view):
 
 def _agenda_url(chosen: Filter) -> str:
     pairs = chosen.query()
-    return url_for("pages.events") + ("?" + urlencode(pairs) if pairs else "")
+    return url_for("events.events") + ("?" + urlencode(pairs) if pairs else "")
 
 
 def _list(base: Filter | None = None):
@@ -122,7 +122,7 @@ def builder():
     if language not in LANGUAGES:
         raise BadParameter("language", language, "language")
     chosen = options.filter
-    agenda_path = url_for("pages.events", lang=language) + (
+    agenda_path = url_for("events.events", lang=language) + (
         "?" + urlencode(chosen.query()) if chosen.query() else "")
     frame_path = embed_path(options, language)
     name = catalog().meta.name.get(language)

@@ -4,16 +4,17 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from .. import agenda, jsonld, recurrence, rules, visit
 from ..model import Occurrence
 from .http import cached_page, occurrence_index
 from .current import catalog, now, page_path
 from .language import current_lang, localized
-from .pages import bp
-from .visit import holidays
 from .share import share_images
+from .visit import holidays
+
+bp = Blueprint("events", __name__)
 
 NEXT_DATES = 12
 

@@ -24,10 +24,10 @@ OG_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 # Descriptions of the pages that are not one event or one site (theirs come from the content).
 DESCRIPTIONS = {
-    "pages.calendar": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
-    "pages.calendar_month": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
-    "pages.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),
-    "pages.sites": _l("The canal's wharves, locks, museums and parks, from north to south, with what is on at each."),
+    "calendar.calendar": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
+    "calendar.calendar_month": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
+    "events.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),
+    "sites.sites": _l("The canal's wharves, locks, museums and parks, from north to south, with what is on at each."),
     "plan.page": _l("A day along the canal: the events you picked, in order, with the way between them."),
 }
 SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it updates itself when dates change. With a QR code and step-by-step help for each app.")
@@ -76,9 +76,9 @@ def home_image(shape: str):
 def _subject() -> tuple[str, str | None]:
     """Whose share image and texts this page uses: ("events", id), ("sites", id) or ("home", None)."""
     endpoint, args = request.endpoint or "", request.view_args or {}
-    if endpoint == "pages.event" and args.get("event_id") in catalog().events:
+    if endpoint == "events.event" and args.get("event_id") in catalog().events:
         return "events", args["event_id"]
-    if endpoint == "pages.site" and args.get("site_id") in catalog().sites:
+    if endpoint == "sites.site" and args.get("site_id") in catalog().sites:
         return "sites", args["site_id"]
     if endpoint == "subscribe.event" and args.get("id") in catalog().events:
         return "events", args["id"]
@@ -91,12 +91,12 @@ def _description(kind: str, id: str | None, lang: str, page_title: str) -> str:
     endpoint = request.endpoint or ""
     if endpoint.startswith("subscribe."):
         return str(SUBSCRIBE_DESCRIPTION % {"name": page_title})
-    if kind == "events" and endpoint == "pages.event":
+    if kind == "events" and endpoint == "events.event":
         event = catalog().events[id]
         card = sharecard.event_card(catalog(), event, lang)
         lead = f"{card.when} · {card.where}"
         return sharecard.short(f"{lead}. {event.description.get(lang)}" if event.description else lead)
-    if kind == "sites" and endpoint == "pages.site":
+    if kind == "sites" and endpoint == "sites.site":
         return sharecard.short(catalog().sites[id].description.get(lang))
     if endpoint in DESCRIPTIONS:
         return str(DESCRIPTIONS[endpoint])
@@ -119,9 +119,9 @@ def share_meta(page_title: str) -> dict:
     lang = current_lang()
     kind, id = _subject()
     title = page_title
-    if kind == "events" and request.endpoint == "pages.event":
+    if kind == "events" and request.endpoint == "events.event":
         title = catalog().events[id].title.get(lang)
-    elif kind == "sites" and request.endpoint == "pages.site":
+    elif kind == "sites" and request.endpoint == "sites.site":
         title = catalog().sites[id].name.get(lang)
     if kind == "home":
         card = canonical_url(url_for("share.home_image", shape="card"))

@@ -1,13 +1,14 @@
 """Canal sites: /sites/ (by area, north to south) and /sites/<id>/."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
 from .. import agenda, jsonld, recurrence
 from .http import cached_page
 from .current import catalog, now
 from .language import current_lang, localized
-from .pages import bp
+
+bp = Blueprint("sites", __name__)
 
 SITE_UPCOMING_LIMIT = 30
 

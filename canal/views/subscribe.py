@@ -45,14 +45,14 @@ def _in_app() -> str | None:
 def _about_url(kind: str, id: str | None) -> str:
     """The page listing what the feed holds."""
     if kind == "sites":
-        return url_for("pages.site", site_id=id)
+        return url_for("sites.site", site_id=id)
     if kind == "events":
-        return url_for("pages.event", event_id=id)
+        return url_for("events.event", event_id=id)
     if kind == "areas":
-        return url_for("pages.events", area=id)
+        return url_for("events.events", area=id)
     if kind == "categories":
-        return url_for("pages.events", category=id)
-    return url_for("pages.events")
+        return url_for("events.events", category=id)
+    return url_for("events.events")
 
 
 def _page(kind: str, id: str | None = None):
