@@ -106,6 +106,10 @@ def _ids(args: Mapping[str, Sequence[str]], name: str, known: Mapping) -> tuple[
     return tuple(chosen)
 
 
+# The query parameters parse_filter reads (pages that use it declare them: views/http.py).
+FILTER_PARAMETERS = ("area", "site", "category", "from", "to", "q")
+
+
 def parse_filter(args: Mapping[str, Sequence[str]], catalog: Catalog) -> Filter:
     """Read `area`, `site`, `category` (repeatable), `from`, `to`, `q` into a Filter."""
     start_text, end_text, q = _single(args, "from"), _single(args, "to"), _single(args, "q")

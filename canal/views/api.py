@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from .. import agenda, api, atom
 from ..safejson import json_for_script
 from ..revisions import EPOCH
-from .http import CACHE_PARAMETERS, cached_page, occurrence_index
+from .http import cached_page, occurrence_index, page_parameters
 from .current import canonical_url, catalog, now
 from .language import current_lang, localized
 
@@ -43,7 +43,7 @@ def events_atom():
 
 
 @localized(bp, "/api/events.json")
-@cached_page
+@cached_page(params=(*agenda.FILTER_PARAMETERS, "offset", "limit"))
 def events_json():
     """Occurrences as JSON, with the same filters as /events/; `offset`/`limit` page it."""
     args = request.args.to_dict(flat=False)
@@ -51,7 +51,7 @@ def events_json():
     offset, limit = api.parse_slice(args)
     found = agenda.find(catalog(), chosen, now(), occurrence_index())
     # Only the parameters that make the answer: junk ones would make two answers of one key.
-    following = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
+    following = {name: values for name, values in args.items() if name in page_parameters()}
     following["offset"] = [str(offset + limit)]
     next_url = canonical_url(url_for("api.events_json", **following))
     return _json(api.events_json(catalog(), found, chosen, current_lang(), offset, limit, next_url),

@@ -16,7 +16,7 @@ def _month_url(year: int, month: int) -> str:
 
 
 @localized(bp, "/calendar/")
-@cached_page
+@cached_page(params=("month",))
 def calendar():
     """This month, or the month picked in the jump form (?month=YYYY-MM)."""
     picked = request.args.get("month", "").strip()

@@ -27,6 +27,8 @@ bp = Blueprint("embed", __name__)
 # need Access-Control-Allow-Origin (nginx must send it too when it serves /static/).
 CROSS_ORIGIN_ASSETS = {"embed.js", "embed.css", "embed-resize.js"}
 LANGUAGES = ("zh", "en")
+# What the lists read: the agenda's filters, how many, which theme (embed.parse_options).
+LIST_PARAMETERS = (*agenda.FILTER_PARAMETERS, "limit", "theme")
 
 EXPECTED.update({
     "limit": _l("a whole number from 1 to %(max)s"),
@@ -60,7 +62,7 @@ def _list(base: Filter | None = None):
 
 @localized(bp, "/embed/events/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def events():
     """Upcoming occurrences for a frame on another site: the agenda's filters, limit, theme."""
     return _list()
@@ -68,7 +70,7 @@ def events():
 
 @localized(bp, "/embed/events/areas/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def area(id: str):
     """The embed for one area (an address a static export can hold)."""
     if id not in catalog().areas:
@@ -78,7 +80,7 @@ def area(id: str):
 
 @localized(bp, "/embed/events/sites/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def site(id: str):
     """The embed for one site."""
     if id not in catalog().sites:
@@ -88,7 +90,7 @@ def site(id: str):
 
 @localized(bp, "/embed/events/categories/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def category(id: str):
     """The embed for one category."""
     if id not in catalog().categories:
@@ -113,7 +115,7 @@ def embed_path(options: embed.Options, lang: str) -> str:
 
 
 @localized(bp, "/embed/")
-@cached_page
+@cached_page(params=(*LIST_PARAMETERS, "language"))
 def builder():
     """Choose what to embed, see both forms live, copy the snippet."""
     args = request.args.to_dict(flat=False)

@@ -38,7 +38,7 @@ def _from_url(chosen: agenda.Filter, occurrence: Occurrence) -> str:
 
 
 @localized(bp, "/events/")
-@cached_page
+@cached_page(params=(*agenda.FILTER_PARAMETERS, "page"))
 def events():
     """Upcoming occurrences, filtered, grouped by day, a page at a time."""
     args = request.args.to_dict(flat=False)

@@ -52,11 +52,11 @@ def switch_url(lang: str) -> str:
         path = path[len(ENGLISH_PREFIX):] or "/"
     if lang == "en":
         path = ENGLISH_PREFIX + path
-    # Only the parameters that make the page: a cached page must not carry the first
-    # visitor's junk parameters into every later visitor's language link.
-    from .http import CACHE_PARAMETERS
-    pairs = [(name, value) for name, value in request.args.items(multi=True)
-             if name in CACHE_PARAMETERS or name in ("o", "add")]
+    # Only the parameters that make the page (its declared ones): a cached page must not
+    # carry the first visitor's junk parameters into every later visitor's language link.
+    from .http import page_parameters
+    kept = page_parameters()
+    pairs = [(name, value) for name, value in request.args.items(multi=True) if name in kept]
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 

@@ -18,7 +18,7 @@ from ..text import punctuation
 from ..model import FIRST_YEAR, LAST_YEAR, Occurrence
 from ..plan_outputs import map_data, plan_calendar
 from .http import (RenderCache, conditional, etag_of, occurrence_index, page_last_modified,
-                   this_hour)
+                   reads, this_hour)
 from .security import inline_script_hashes
 from .current import canonical_url, catalog, now, settings
 from .language import current_lang, localized
@@ -76,6 +76,7 @@ def _map_labels() -> dict[str, str]:
 
 
 @localized(bp, "/plan/")
+@reads("o", "add")
 def page():
     """The plan day by day: stops in order, the way between them, clashes, nearby ideas, maps."""
     try:
