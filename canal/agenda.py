@@ -26,8 +26,6 @@ MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-FILTER_LISTS = ("area", "site", "category")
-SINGLE_VALUED = ("from", "to", "q", "page")
 
 
 class BadParameter(ValueError):

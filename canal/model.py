@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
-LANGUAGES = ("zh", "en")
 # The years the site deals in: content, URLs and filters outside them are mistakes.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 STATUSES = ("confirmed", "cancelled", "postponed", "rescheduled")

@@ -19,7 +19,6 @@ from .language import current_lang, localized, switch_url
 bp = Blueprint("share", __name__)
 
 IMAGE_MAX_AGE = 86400  # the image of a URL changes only with the content (the ETag tells)
-KINDS = ("events", "sites")
 OG_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 # Descriptions of the pages that are not one event or one site (theirs come from the content).
