@@ -8,7 +8,10 @@ import gc
 import multiprocessing
 import os
 
-bind = os.environ.get("CANAL_BIND", "127.0.0.1:8000")
+from canal import settings as canal_settings
+
+# Read as `flask canal reload` reads them (canal/settings.py), so it finds this gunicorn.
+bind = canal_settings.bind(os.environ)
 # The usual (2 x cores) + 1: requests are cheap lookups, so workers mostly wait on sockets.
 workers = int(os.environ.get("CANAL_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("CANAL_THREADS", 2))
@@ -36,7 +39,7 @@ secure_scheme_headers = {}
 control_socket = os.environ.get("CANAL_CONTROL_SOCKET") or "gunicorn.ctl"
 control_socket_disable = not os.environ.get("CANAL_CONTROL_SOCKET")
 # `flask canal reload` finds the master here (USR2 then TERM, see canal/cli.py).
-pidfile = os.environ.get("CANAL_PIDFILE") or None
+pidfile = canal_settings.pidfile(os.environ)
 
 
 def when_ready(server):

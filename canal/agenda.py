@@ -30,8 +30,6 @@ MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-FILTER_LISTS = ("area", "site", "category")
-SINGLE_VALUED = ("from", "to", "q", "page")
 
 
 class BadParameter(ValueError):
@@ -108,6 +106,10 @@ def _ids(args: Mapping[str, Sequence[str]], name: str, known: Mapping) -> tuple[
         if value not in chosen:
             chosen.append(value)
     return tuple(chosen)
+
+
+# The query parameters parse_filter reads (pages that use it declare them: views/http.py).
+FILTER_PARAMETERS = ("area", "site", "category", "from", "to", "q")
 
 
 def parse_filter(args: Mapping[str, Sequence[str]], catalog: Catalog) -> Filter:

@@ -13,8 +13,8 @@ from urllib.parse import quote, urlencode
 from . import ical
 from .model import Catalog, Event
 
-GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render"
-GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
+# Google Calendar's one address both for subscribing (cid=) and for adding an event (action=TEMPLATE).
+GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
 OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
 OUTLOOK_COMPOSE = "https://outlook.live.com/calendar/0/deeplink/compose"
 
@@ -30,7 +30,7 @@ def subscribe(https: str, title: str) -> dict:
         "https": https,
         "webcal": webcal,
         # Google reads only the cid (kept readable); it fetches the feed itself over https.
-        "google": f"{GOOGLE_SUBSCRIBE}?cid={quote(webcal, safe=':/')}",
+        "google": f"{GOOGLE_RENDER}?cid={quote(webcal, safe=':/')}",
         "outlook": f"{OUTLOOK_SUBSCRIBE}?{_query({'url': https, 'name': title})}",
     }
 
@@ -57,7 +57,7 @@ def google_template(catalog: Catalog, event: Event, lang: str) -> str | None:
     }
     if event.recurring:
         params["recur"] = "RRULE:" + ical.rrule_text(event, catalog)
-    return f"{GOOGLE_TEMPLATE}?{_query(params)}"
+    return f"{GOOGLE_RENDER}?{_query(params)}"
 
 
 def outlook_compose(catalog: Catalog, event: Event, lang: str) -> str | None:

@@ -15,8 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .loader import LoadError, load
-
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "events.toml"
+from .settings import Settings, StartupProblem
 
 
 @click.group("canal")
@@ -24,11 +23,20 @@ def canal() -> None:
     """Check and publish the North Canal events site."""
 
 
+def _settings(path: str | None = None) -> Settings:
+    """The settings as the site reads them (canal.settings); PATH, when given, stands for
+    CANAL_EVENTS (and so moves the default ledger beside it). A bad value exits with its message."""
+    try:
+        return Settings.from_environ(os.environ, overrides={"CANAL_EVENTS": path} if path else None)
+    except StartupProblem as problem:
+        raise click.ClickException(str(problem)) from None
+
+
 @canal.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def check(path: str | None) -> None:
     """Validate PATH (default: $CANAL_EVENTS or events.toml) and list every problem."""
-    path = path or os.environ.get("CANAL_EVENTS") or str(DEFAULT_CONTENT)
+    path = _settings(path).events
     try:
         catalog = load(path)
     except LoadError as err:
@@ -102,8 +110,8 @@ def revisions_command(path: str | None, check_only: bool) -> None:
 
     from . import revisions
 
-    path = path or os.environ.get("CANAL_EVENTS") or str(DEFAULT_CONTENT)
-    ledger_path = os.environ.get("CANAL_REVISIONS") or revisions.default_path(path)
+    settings = _settings(path)
+    path, ledger_path = settings.events, settings.revisions
     try:
         catalog = load(path)
         ledger = revisions.read(ledger_path)
@@ -147,9 +155,8 @@ def reload_command(path: str | None, timeout: float) -> None:
 
     from . import deploy, revisions
 
-    path = path or os.environ.get("CANAL_EVENTS") or str(DEFAULT_CONTENT)
-    ledger_path = os.environ.get("CANAL_REVISIONS") or revisions.default_path(path)
-    status_path = os.environ.get("CANAL_RELOAD_STATUS")
+    settings = _settings(path)
+    path, ledger_path, status_path = settings.events, settings.revisions, settings.reload_status
     at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     wanted = deploy.fingerprint(path, ledger_path)
 
@@ -172,9 +179,8 @@ def reload_command(path: str | None, timeout: float) -> None:
         refuse([str(err)], f"{ledger_path} is broken: not deployed; the old content keeps serving")
     try:
         # /healthz is asked under a host the site answers to (CANAL_TRUSTED_HOSTS, as gunicorn has it).
-        host = (os.environ.get("CANAL_TRUSTED_HOSTS") or "localhost").split(",")[0].strip() or "localhost"
-        outcome = deploy.swap(os.environ.get("CANAL_PIDFILE", ""), os.environ.get("CANAL_BIND", ""),
-                              wanted, timeout, host)
+        host = settings.trusted_hosts[0] if settings.trusted_hosts else "localhost"
+        outcome = deploy.swap(settings.pidfile or "", settings.bind, wanted, timeout, host)
     except deploy.SwapError as err:
         refuse([], f"{err}; the old content keeps serving")
     if status_path:

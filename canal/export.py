@@ -176,7 +176,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
     freezer = _Freezer(app, with_no_argument_rules=False, log_url_for=True)
 
     with app.test_request_context(base_url=base):
-        from .views.language import now
+        from .views.current import now
         moment = now()
         today = moment.date()
     months = _months(catalog, today)
@@ -191,11 +191,11 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                 yield rule.endpoint, dict(rule.defaults or {})
         for lang in LANGS:
             for event_id in catalog.events:
-                yield "pages.event", {"lang": lang, "event_id": event_id}
+                yield "events.event", {"lang": lang, "event_id": event_id}
                 yield "feeds.event", {"lang": lang, "id": event_id}
                 yield "subscribe.event", {"lang": lang, "id": event_id}
             for site_id in catalog.sites:
-                yield "pages.site", {"lang": lang, "site_id": site_id}
+                yield "sites.site", {"lang": lang, "site_id": site_id}
                 yield "feeds.site", {"lang": lang, "id": site_id}
                 yield "subscribe.site", {"lang": lang, "id": site_id}
             for area_id in catalog.areas:
@@ -212,7 +212,7 @@ def freeze_site(app: Flask, outdir: str | os.PathLike, base_url: str | None = No
                 for site_id in catalog.sites:
                     yield "share.image", {"lang": lang, "kind": "sites", "id": site_id, "shape": shape}
             for year, month in months:
-                yield "pages.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
+                yield "calendar.calendar_month", {"lang": lang, "year": year, "month": f"{month:02d}"}
             # The archive's year pages (issue 19); /events/archive/ comes with the rules above.
             for year, _ in archive.years(catalog, moment):
                 yield "archive.year", {"lang": lang, "year": f"{year:04d}"}

@@ -28,11 +28,8 @@ from typing import Iterator
 
 from .model import FIRST_YEAR, LAST_YEAR, Text
 
-YEAR_KEYS = ("source",)
 HOLIDAY_KEYS = ("name", "start", "end", "workdays")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-NATIONAL_HOLIDAY = Text("法定节假日", "national holiday")
-MAKE_UP_DAY = Text("调休上班", "make-up working day")
 
 
 @dataclass(frozen=True)

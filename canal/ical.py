@@ -31,7 +31,6 @@ from .text import punctuation
 PRODID = "-//North Canal Events//canal-events//EN"
 # Content changes a few times a month; clients that honour a hint poll four times a day.
 REFRESH = timedelta(hours=6)
-KINDS = ("all", "areas", "sites", "categories", "events")
 LABELS = {
     "zh": {"price": "费用", "organiser": "主办", "more": "详情", "page": "活动页面"},
     "en": {"price": "Price", "organiser": "Organiser", "more": "More", "page": "Event page"},

@@ -254,10 +254,6 @@ class LunarRule:
         """Whether `day` is one of the rule's dates."""
         return any(found == day for _, found in self.dates(first))
 
-    def lunar_year_of(self, first: date, day: date) -> int | None:
-        """The lunar year of the rule's date `day` (it names the occurrence's feed UID)."""
-        return next((year for year, found in self.dates(first) if found == day), None)
-
 
 def _first_of_next_year(year: int) -> date:
     return _to_gregorian(year + 1, 1, False, 1)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # canal.rule reads FIRST_YEAR/LAST_YEAR from here
     from .holidays import Holidays
     from .rule import Rule
 
-LANGUAGES = ("zh", "en")
 # The years the site deals in: content, URLs and filters outside them are mistakes.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 STATUSES = ("confirmed", "cancelled", "postponed", "rescheduled")

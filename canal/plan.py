@@ -172,8 +172,9 @@ def _stop(catalog: Catalog, key: str, position: int) -> Stop:
     event_id, day_text = key.split("@")
     day = date.fromisoformat(day_text)
     event = catalog.events[event_id]
-    # A festival running 10-20 December can be visited on the 12th: any day it touches counts.
-    found = [o for o in occurrences(catalog, day, day + ONE_DAY, [event]) if day in o.days()]
+    # A festival running 10-20 December can be visited on the 12th: any day it touches counts
+    # (an occurrence overlapping the day's window touches the day).
+    found = occurrences(catalog, day, day + ONE_DAY, [event])
     return Stop(key, event_id, day, found[0] if found else None, position)
 
 

@@ -96,11 +96,6 @@ def _url_entry(catalog: Catalog, page: Page, lang: str) -> str:
     return "".join(lines) + "</url>\n"
 
 
-def part_count(total: int, limit: int = MAX_URLS) -> int:
-    """How many sitemap files `total` URLs need (1 means no index)."""
-    return max(1, -(-total // limit))
-
-
 def urlset(items: list[str]) -> bytes:
     """A sitemap file of `<url>` entries."""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n'

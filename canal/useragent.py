@@ -31,8 +31,6 @@ TOKENS = (
 PATTERN = "|".join(token for _, token in TOKENS)
 _ANY = re.compile(PATTERN, re.IGNORECASE)
 _EACH = [(app, re.compile(token, re.IGNORECASE)) for app, token in TOKENS]
-# Apps whose menu is "··· at the top right, then Open in browser".
-DOTS_MENU = frozenset({"wechat", "wecom", "qq"})
 
 
 def in_app_browser(user_agent: str | None) -> str | None:

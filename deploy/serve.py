@@ -21,6 +21,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from render_nginx import write  # noqa: E402
 
+from canal.settings import text  # noqa: E402  (the app's own reading of a variable)
+
 
 def run_dir() -> Path:
     return Path(os.environ.get("CANAL_RUN_DIR") or ROOT / ".run").resolve()
@@ -29,9 +31,9 @@ def run_dir() -> Path:
 def environment(run: Path) -> dict:
     """What gunicorn (and `flask canal reload`) are told; the same for both."""
     return {**os.environ,
-            "CANAL_BIND": os.environ.get("CANAL_BIND") or f"unix:{run}/gunicorn.sock",
-            "CANAL_PIDFILE": os.environ.get("CANAL_PIDFILE") or str(run / "gunicorn.pid"),
-            "CANAL_RELOAD_STATUS": os.environ.get("CANAL_RELOAD_STATUS") or str(run / "reload.json"),
+            "CANAL_BIND": text(os.environ, "CANAL_BIND", f"unix:{run}/gunicorn.sock"),
+            "CANAL_PIDFILE": text(os.environ, "CANAL_PIDFILE", str(run / "gunicorn.pid")),
+            "CANAL_RELOAD_STATUS": text(os.environ, "CANAL_RELOAD_STATUS", str(run / "reload.json")),
             "CANAL_TRUSTED_PROXIES": "1"}
 
 

@@ -5,6 +5,8 @@ import base64
 import os
 import shutil
 import threading
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +21,12 @@ from canal.maps import TILE_HOST_SUFFIXES
 DATA = Path(__file__).parent / "data"
 # Tests run against a fixed "now", so what is "upcoming" never drifts with the calendar.
 NOW = "2026-12-01T09:00:00"
+
+
+def set_now(app, moment: str) -> None:
+    """Move the app's fixed "now" (CANAL_NOW) after it was created."""
+    settings = app.extensions["canal_settings"]
+    app.extensions["canal_settings"] = replace(settings, now=datetime.fromisoformat(moment))
 
 
 @pytest.fixture

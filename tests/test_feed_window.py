@@ -12,7 +12,7 @@ import pytest
 from dateutil.rrule import rrulestr
 
 from canal import create_app, feedwindow
-from conftest import DATA, NOW
+from conftest import DATA, NOW, set_now
 from ical_support import every_selection
 
 LANGS = ("", "/en")
@@ -95,7 +95,7 @@ def test_lunar_vevents_are_judged_each_by_its_own_occurrence():
 
 
 def _get(app, path: str, now: str, **headers):
-    app.config["CANAL_NOW"] = now
+    set_now(app, now)
     return app.test_client().get(path, headers=headers)
 
 
@@ -153,9 +153,9 @@ def test_a_bad_window_setting_stops_start_up_saying_what_to_give(monkeypatch, va
 
 def test_the_setting_from_the_environment(monkeypatch):
     monkeypatch.setenv("CANAL_FEED_WINDOW_DAYS", "365")
-    assert make_app().config["CANAL_FEED_WINDOW_DAYS"] == 365
+    assert make_app().extensions["canal_settings"].feed_window_days == 365
     monkeypatch.setenv("CANAL_FEED_WINDOW_DAYS", "")
-    assert make_app().config["CANAL_FEED_WINDOW_DAYS"] == feedwindow.DEFAULT_DAYS
+    assert make_app().extensions["canal_settings"].feed_window_days == feedwindow.DEFAULT_DAYS
 
 
 def test_the_window_rule_at_its_edges():

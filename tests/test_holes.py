@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from canal import create_app, operator_settings
+from canal import create_app
+from canal.settings import Settings, StartupProblem
 from conftest import DATA, NOW
 from pages_html import Page, plain_asset
 
@@ -30,13 +31,13 @@ def test_only_trusted_hosts_are_answered():
 
 
 def test_trusted_hosts_and_proxies_come_from_the_environment():
-    settings = operator_settings({"CANAL_TRUSTED_HOSTS": "canal.test, www.canal.test",
-                                  "CANAL_TRUSTED_PROXIES": "1"})
-    assert settings["TRUSTED_HOSTS"] == ["canal.test", "www.canal.test"]
-    assert settings["CANAL_TRUSTED_PROXIES"] == 1
-    assert operator_settings({})["TRUSTED_HOSTS"] is None
-    with pytest.raises(SystemExit, match="CANAL_TRUSTED_PROXIES = 'many'"):
-        operator_settings({"CANAL_TRUSTED_PROXIES": "many"})
+    settings = Settings.from_environ({"CANAL_TRUSTED_HOSTS": "canal.test, www.canal.test",
+                                      "CANAL_TRUSTED_PROXIES": "1"})
+    assert settings.trusted_hosts == ("canal.test", "www.canal.test")
+    assert settings.trusted_proxies == 1
+    assert Settings.from_environ({}).trusted_hosts == ()
+    with pytest.raises(StartupProblem, match="CANAL_TRUSTED_PROXIES = 'many'"):
+        Settings.from_environ({"CANAL_TRUSTED_PROXIES": "many"})
 
 
 def _stylesheet(response) -> str:

@@ -15,6 +15,7 @@ from flask import render_template_string
 from canal import create_app, maps
 from canal.geo import wgs84_to_gcj02
 from canal.loader import load
+from conftest import set_now
 from pages_html import plain_asset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +155,7 @@ def test_map_is_built_once_per_language_and_day(monkeypatch):
     pages = [client.get(url).get_data(as_text=True) for url in ("/", "/", "/en/", "/en/", "/")]
     assert calls == [("zh", datetime(2026, 12, 1).date()), ("en", datetime(2026, 12, 1).date())]
     assert pages[0] == pages[1] == pages[4]
-    app.config["CANAL_NOW"] = "2026-12-02T08:00:00"  # the next day: upcoming lists change
+    set_now(app, "2026-12-02T08:00:00")  # the next day: upcoming lists change
     client.get("/")
     assert calls[-1] == ("zh", datetime(2026, 12, 2).date())
 

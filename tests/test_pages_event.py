@@ -8,7 +8,7 @@ import json
 import pytest
 
 from canal import create_app
-from conftest import DATA, NOW
+from conftest import DATA, NOW, set_now
 from pages_html import Page
 
 
@@ -79,7 +79,7 @@ def test_jsonld_carries_googles_event_fields():
 
 
 def test_past_event_has_no_jsonld(app):
-    app.config["CANAL_NOW"] = "2028-01-01T00:00:00"
+    set_now(app, "2028-01-01T00:00:00")
     page = page_of(app.test_client(), "/en/events/kaicao-festival/")
     assert page.jsonld == []
     assert "This event has no upcoming dates." in page.text

@@ -5,14 +5,17 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from .. import agenda, api, atom
 from ..safejson import json_for_script
 from ..revisions import EPOCH
-from .http import CACHE_PARAMETERS, cached_page, occurrence_index
-from .language import canonical_url, catalog, current_lang, localized, now
-from .pages import bp
+from .http import cached_page, occurrence_index, page_parameters
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
+
+bp = Blueprint("api", __name__)
+
 
 def _json(data, mimetype: str) -> Response:
     # As json.dumps(indent=1), with <, > and & \u-escaped: the same JSON to every parser,
@@ -41,7 +44,7 @@ def events_atom():
 
 
 @localized(bp, "/api/events.json")
-@cached_page
+@cached_page(params=(*agenda.FILTER_PARAMETERS, "offset", "limit"))
 def events_json():
     """Occurrences as JSON, with the same filters as /events/; `offset`/`limit` page it."""
     args = request.args.to_dict(flat=False)
@@ -49,9 +52,9 @@ def events_json():
     offset, limit = api.parse_slice(args)
     found = agenda.find(catalog(), chosen, now(), occurrence_index())
     # Only the parameters that make the answer: junk ones would make two answers of one key.
-    following: dict[str, Any] = {name: values for name, values in args.items() if name in CACHE_PARAMETERS}
+    following: dict[str, Any] = {name: values for name, values in args.items() if name in page_parameters()}
     following["offset"] = [str(offset + limit)]
-    next_url = canonical_url(url_for("pages.events_json", **following))
+    next_url = canonical_url(url_for("api.events_json", **following))
     return _json(api.events_json(catalog(), found, chosen, current_lang(), offset, limit, next_url),
                  "application/json")
 

@@ -10,7 +10,8 @@ from flask import Blueprint, Flask, abort, render_template
 
 from .. import archive
 from .http import cached_page
-from .language import catalog, localized, now
+from .current import catalog, now
+from .language import localized
 
 bp = Blueprint("archive", __name__)
 

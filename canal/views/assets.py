@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from ..assets import Manifest
 from ..compression import ENCODINGS, MIN_BYTES, CompressedBodies, compress, is_text
@@ -96,7 +96,18 @@ def compress_response(response: Response) -> Response:
     return response
 
 
+def first_use(name: str) -> bool:
+    """True the first time this page asks for `name`: a script that two parts of a page need
+    (visit.js: the hours box and the map's pop-ups) is included once."""
+    used = g.setdefault("canal_scripts_used", set())
+    if name in used:
+        return False
+    used.add(name)
+    return True
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(first_use, "first_use")
     app.extensions["canal_assets"] = Manifest.build(app.static_folder or "static")
     app.extensions["canal_compressed"] = CompressedBodies()
     app.view_functions["static"] = serve_static

@@ -3,20 +3,22 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import agenda, archive, lunar
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
-from .pages import bp
+from .current import catalog, now
+from .language import current_lang, localized
+
+bp = Blueprint("calendar", __name__)
 
 
 def _month_url(year: int, month: int) -> str:
-    return url_for("pages.calendar_month", year=f"{year:04d}", month=f"{month:02d}")
+    return url_for("calendar.calendar_month", year=f"{year:04d}", month=f"{month:02d}")
 
 
 @localized(bp, "/calendar/")
-@cached_page
+@cached_page(params=("month",))
 def calendar():
     """This month, or the month picked in the jump form (?month=YYYY-MM)."""
     picked = request.args.get("month", "").strip()

@@ -16,7 +16,8 @@ from .. import agenda, embed
 from ..agenda import BadParameter, Filter
 from .assets import plain_name, stable_static_url
 from .http import cached_page
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
 from .pages import EXPECTED, bad_parameter
 from .security import allow_framing
 
@@ -26,6 +27,8 @@ bp = Blueprint("embed", __name__)
 # need Access-Control-Allow-Origin (nginx must send it too when it serves /static/).
 CROSS_ORIGIN_ASSETS = {"embed.js", "embed.css", "embed-resize.js"}
 LANGUAGES = ("zh", "en")
+# What the lists read: the agenda's filters, how many, which theme (embed.parse_options).
+LIST_PARAMETERS = (*agenda.FILTER_PARAMETERS, "limit", "theme")
 
 EXPECTED.update({
     "limit": _l("a whole number from 1 to %(max)s"),
@@ -47,7 +50,7 @@ def frameable(view):
 
 def _agenda_url(chosen: Filter) -> str:
     pairs = chosen.query()
-    return url_for("pages.events") + ("?" + urlencode(pairs) if pairs else "")
+    return url_for("events.events") + ("?" + urlencode(pairs) if pairs else "")
 
 
 def _list(base: Filter | None = None):
@@ -59,7 +62,7 @@ def _list(base: Filter | None = None):
 
 @localized(bp, "/embed/events/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def events():
     """Upcoming occurrences for a frame on another site: the agenda's filters, limit, theme."""
     return _list()
@@ -67,7 +70,7 @@ def events():
 
 @localized(bp, "/embed/events/areas/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def area(id: str):
     """The embed for one area (an address a static export can hold)."""
     if id not in catalog().areas:
@@ -77,7 +80,7 @@ def area(id: str):
 
 @localized(bp, "/embed/events/sites/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def site(id: str):
     """The embed for one site."""
     if id not in catalog().sites:
@@ -87,7 +90,7 @@ def site(id: str):
 
 @localized(bp, "/embed/events/categories/<id>/")
 @frameable
-@cached_page
+@cached_page(params=LIST_PARAMETERS)
 def category(id: str):
     """The embed for one category."""
     if id not in catalog().categories:
@@ -112,7 +115,7 @@ def embed_path(options: embed.Options, lang: str) -> str:
 
 
 @localized(bp, "/embed/")
-@cached_page
+@cached_page(params=(*LIST_PARAMETERS, "language"))
 def builder():
     """Choose what to embed, see both forms live, copy the snippet."""
     args = request.args.to_dict(flat=False)
@@ -121,7 +124,7 @@ def builder():
     if language not in LANGUAGES:
         raise BadParameter("language", language, "language")
     chosen = options.filter
-    agenda_path = url_for("pages.events", lang=language) + (
+    agenda_path = url_for("events.events", lang=language) + (
         "?" + urlencode(chosen.query()) if chosen.query() else "")
     frame_path = embed_path(options, language)
     name = catalog().meta.name.get(language)

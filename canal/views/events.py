@@ -4,15 +4,17 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from .. import agenda, archive, jsonld, recurrence, rules, visit
 from ..model import Occurrence
 from .http import cached_page, occurrence_index
-from .language import catalog, current_lang, localized, now, page_path
-from .pages import bp
-from .visit import holidays
+from .current import catalog, now, page_path
+from .language import current_lang, localized
 from .share import share_images
+from .visit import holidays
+
+bp = Blueprint("events", __name__)
 
 NEXT_DATES = 12
 
@@ -36,7 +38,7 @@ def _from_url(chosen: agenda.Filter, occurrence: Occurrence) -> str:
 
 
 @localized(bp, "/events/")
-@cached_page
+@cached_page(params=(*agenda.FILTER_PARAMETERS, "page"))
 def events():
     """Upcoming occurrences, filtered, grouped by day, a page at a time."""
     args = request.args.to_dict(flat=False)

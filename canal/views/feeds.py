@@ -9,9 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import calendar_links, ical, revisions
+from ..settings import StartupProblem
 from ..model import Event
 from .http import conditional
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now
+from .language import current_lang, localized
 
 bp = Blueprint("feeds", __name__)
 
@@ -22,14 +24,13 @@ FEED_MAX_AGE = 3600
 def _keep_feeds(state) -> None:
     """Read the revision ledger at start-up; a broken ledger stops the app, not a request."""
     app = state.app
-    events_path = app.config["CANAL_EVENTS"]
-    path = app.config.get("CANAL_REVISIONS") or revisions.default_path(events_path)
+    settings = app.extensions["canal_settings"]
     try:
-        ledger = revisions.read(path)
+        ledger = revisions.read(settings.revisions)
     except revisions.LedgerError as err:
-        raise SystemExit(f"{err}\nRun: flask --app app canal revisions {events_path}") from None
+        raise StartupProblem(f"{err}\nRun: flask --app app canal revisions {settings.events}") from None
     app.extensions["canal_feeds"] = ical.FeedCache(app.extensions["canal_catalog"], ledger,
-                                                   app.config["CANAL_FEED_WINDOW_DAYS"])
+                                                   settings.feed_window_days)
 
 
 def _serve(kind: str, id: str | None = None) -> Response:

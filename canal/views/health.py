@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from ..deploy import read_status
-from .language import catalog
+from .current import catalog, settings
 
 bp = Blueprint("health", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     """200 with the live content: fingerprint, when it was loaded, counts, the last reload."""
     content = catalog()
-    last = read_status(current_app.config.get("CANAL_RELOAD_STATUS"))
+    last = read_status(settings().reload_status)
     response = jsonify(
         status="ok",
         sites=len(content.sites),

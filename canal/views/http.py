@@ -15,7 +15,7 @@ from functools import wraps
 from flask import Response, current_app, request
 
 from .. import occurrence_index as occ
-from .language import catalog, now
+from .current import catalog, now
 from .security import inline_script_hashes
 
 DEFAULT_MAX_AGE = 3600
@@ -107,18 +107,29 @@ def footprint(value, _seen=None) -> int:
 
 
 PAGE_MAX_AGE = 600
-# The query parameters cached pages read. Others change nothing in a page, so they are left
-# out of its cache key: `?x=<random>` is a hit, not a new render. A view that reads a new
-# parameter must add it here, or it would be answered from another URL's entry.
-CACHE_PARAMETERS = frozenset({"area", "site", "category", "from", "to", "q", "page", "month",
-                              "offset", "limit",
-                              "theme", "language"})  # the embed list and its builder
 
 
-def canonical_query() -> tuple:
-    """The request's cache-relevant parameters, by name (each name's values in order)."""
+def reads(*names: str):
+    """Declare the query parameters a page reads (`cached_page(params=...)` does it for
+    cached pages). The page's cache key and its language and canonical links keep those
+    and drop every other parameter, so a view that reads a new one must declare it, or it
+    would be answered from another URL's entry."""
+    def declare(view):
+        view.page_parameters = frozenset(names)
+        return view
+    return declare
+
+
+def page_parameters() -> frozenset:
+    """The query parameters the current request's page declared (none for an unrouted path)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "page_parameters", frozenset())
+
+
+def canonical_query(names: frozenset) -> tuple:
+    """The request's parameters among `names`, by name (each name's values in order)."""
     args = request.args
-    return tuple((name, tuple(args.getlist(name))) for name in sorted(args) if name in CACHE_PARAMETERS)
+    return tuple((name, tuple(args.getlist(name))) for name in sorted(args) if name in names)
 # Headers a view sets that must survive caching (the JSON API is open to other sites).
 KEPT_HEADERS = ("Access-Control-Allow-Origin",)
 
@@ -133,24 +144,28 @@ def page_last_modified(hour: datetime) -> datetime:
     return max(hour, current_app.extensions["canal_loaded_at"])
 
 
-def cached_page(view=None, *, vary=None):
+def cached_page(view=None, *, params: tuple[str, ...] = (), vary=None):
     """Render a page once per URL and hour, then answer from memory with validators.
 
     Pages depend on the content (fixed for the app's life) and on "now"; rendering
     them again within the same hour would give the same answer for all practical
     purposes, so the hour is part of the key and the Last-Modified.
+    `params`: the query parameters the page reads (see `reads`); the others are no part of
+    its key, so `?x=<random>` is a hit, not a new render.
     `@cached_page(vary=f)`: the page also depends on the User-Agent, through f()
     (e.g. "which in-app browser"): f()'s answer joins the key, and the response says
     `Vary: User-Agent` so shared caches keep the variants apart.
     """
     if view is None:
-        return lambda decorated: cached_page(decorated, vary=vary)
+        return lambda decorated: cached_page(decorated, params=params, vary=vary)
+    names = frozenset(params)
 
+    @reads(*names)
     @wraps(view)
     def wrapper(**kwargs):
         hour = this_hour()
         # The mount point is part of the page: links and assets are written under it.
-        key: tuple = (request.script_root, request.path, canonical_query(), hour)
+        key: tuple = (request.script_root, request.path, canonical_query(names), hour)
         if vary is not None:
             key += (vary(),)
         cache: RenderCache = current_app.extensions.setdefault("canal_page_cache", RenderCache())

@@ -6,16 +6,14 @@ it lives in `g.lang`, and `url_for` keeps the current language unless told other
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from datetime import datetime
 from typing import Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, request
 
 from .. import text as words
 from ..links import ENGLISH_PREFIX
-from ..model import Catalog
+from .current import catalog, page_path
 
 
 def localized(bp: Blueprint, rule: str, **options) -> Callable:
@@ -37,21 +35,6 @@ def current_locale() -> str:
     return "en" if current_lang() == "en" else "zh"
 
 
-def catalog() -> Catalog:
-    """The catalog loaded when the app was created."""
-    return current_app.extensions["canal_catalog"]
-
-
-def now() -> datetime:
-    """The current time in the catalog's zone, or the fixed CANAL_NOW (tests, exports)."""
-    tz = catalog().tz
-    fixed = current_app.config.get("CANAL_NOW")
-    if fixed:
-        moment = fixed if isinstance(fixed, datetime) else datetime.fromisoformat(fixed)
-        return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-    return datetime.now(tz)
-
-
 def _pull_lang(endpoint: str | None, values: dict | None) -> None:
     if values is not None and "lang" in values:
         g.lang = values.pop("lang")
@@ -69,29 +52,12 @@ def switch_url(lang: str) -> str:
         path = path[len(ENGLISH_PREFIX):] or "/"
     if lang == "en":
         path = ENGLISH_PREFIX + path
-    # Only the parameters that make the page: a cached page must not carry the first
-    # visitor's junk parameters into every later visitor's language link.
-    from .http import CACHE_PARAMETERS
-    pairs = [(name, value) for name, value in request.args.items(multi=True)
-             if name in CACHE_PARAMETERS or name in ("o", "add")]
+    # Only the parameters that make the page (its declared ones): a cached page must not
+    # carry the first visitor's junk parameters into every later visitor's language link.
+    from .http import page_parameters
+    kept = page_parameters()
+    pairs = [(name, value) for name, value in request.args.items(multi=True) if name in kept]
     return path + ("?" + urlencode(pairs) if pairs else "")
-
-
-def page_path() -> str:
-    """This page's path as the browser sees it: below the prefix the site is mounted at
-    (request.script_root: "" at a host's root, "/canal" in a sub-folder or an export)."""
-    return request.script_root + request.path
-
-
-def canonical_url(path: str) -> str:
-    """The URL at the site's own address (meta.base_url) of a path from url_for.
-
-    url_for puts the mount prefix in front of the path; base_url, the whole address of
-    the site, already ends with it, so it is taken off once here."""
-    root = request.script_root
-    if root and path.startswith(root + "/"):
-        path = path[len(root):]
-    return catalog().meta.base_url + path
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,6 @@ result to the macros in templates/_map.html and templates/_site_map.html.
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Callable
 
@@ -14,8 +13,10 @@ from flask_babel import gettext as _
 
 from .. import hours, links, maps
 from ..route import load_line
+from ..settings import StartupProblem
 from ..text import punctuation
-from .language import catalog, current_lang, now
+from .current import catalog, now
+from .language import current_lang
 from .security import allow_inline_script
 
 
@@ -118,17 +119,17 @@ def _allowed(parts: maps.MapParts) -> maps.MapParts:
 
 def init_app(app: Flask) -> None:
     """Check the tile settings, point folium at our static files, expose the map to templates."""
-    kind = app.config.setdefault("CANAL_TILES", os.environ.get("CANAL_TILES", "osm"))
-    key = app.config.setdefault("CANAL_TIANDITU_KEY", os.environ.get("CANAL_TIANDITU_KEY"))
+    settings = app.extensions["canal_settings"]
     try:
-        app.extensions["canal_tiles"] = {lang: maps.tiles_for(kind, lang, key) for lang in ("zh", "en")}
+        app.extensions["canal_tiles"] = {lang: maps.tiles_for(settings.tiles, lang, settings.tianditu_key)
+                                         for lang in ("zh", "en")}
     except ValueError as err:
         # Bad settings stop start-up with a clear message rather than break every page.
-        raise SystemExit(f"Map configuration: {err}") from None
+        raise StartupProblem(f"Map configuration: {err}") from None
     try:  # read once now: a broken line file stops start-up, never a page
         load_line()
     except ValueError as err:
-        raise SystemExit(f"Canal line: {err}") from None
+        raise StartupProblem(f"Canal line: {err}") from None
     suffix = app.extensions["canal_tiles"]["zh"].host_suffix
     app.config["CSP_IMAGE_HOSTS"] = (f"https://*.{suffix}", f"https://{suffix}")
     maps.use_local_assets(app.static_url_path or "/static", app.extensions["canal_assets"].url_name)

@@ -1,7 +1,7 @@
 """HTML pages for visitors: the home page, error pages and what every page shares.
 
-The other pages live in calendar.py, events.py, sites.py and api.py; they add
-their routes to this blueprint, so endpoints read `pages.<name>`.
+The other pages have their own modules and blueprints: calendar.py, events.py,
+sites.py, api.py (endpoints `calendar.<name>`, `events.<name>`, ...).
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .. import text as words
 from ..agenda import BadParameter
 from ..safejson import json_for_script
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
+from .current import catalog, now
+from .language import current_lang, localized
 
 bp = Blueprint("pages", __name__)
 
@@ -83,6 +84,3 @@ def bad_parameter(error: BadParameter):
 def not_found(error):
     return render_template("404.html"), 404
 
-
-# Register the other pages on this blueprint (imported last: they import `bp`).
-from . import api, calendar, events, sites  # noqa: E402,F401

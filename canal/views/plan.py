@@ -18,9 +18,10 @@ from ..text import punctuation
 from ..model import FIRST_YEAR, LAST_YEAR, Occurrence
 from ..plan_outputs import map_data, plan_calendar
 from .http import (RenderCache, conditional, etag_of, occurrence_index, page_last_modified,
-                   this_hour)
+                   reads, this_hour)
 from .security import inline_script_hashes
-from .language import canonical_url, catalog, current_lang, localized, now
+from .current import canonical_url, catalog, now, settings
+from .language import current_lang, localized
 
 bp = Blueprint("plan", __name__)
 
@@ -30,20 +31,6 @@ NOTICES_SHOWN = 20
 NEARBY_SHOWN = 10
 MAX_AGE = 600
 PLAN_CACHE_BYTES = 16 * 1024 * 1024
-
-
-@bp.record_once
-def _settings(state) -> None:
-    """Check CANAL_PLAN_NEARBY_KM at start-up: a bad setting stops the app, not a request."""
-    app = state.app
-    value = app.config.setdefault("CANAL_PLAN_NEARBY_KM", trip.NEARBY_KM)
-    try:
-        radius = float(value)
-    except (TypeError, ValueError):
-        radius = -1.0
-    if not 0 <= radius <= 200:
-        raise SystemExit(f"CANAL_PLAN_NEARBY_KM = {value!r}: give a distance in km from 0 to 200")
-    app.config["CANAL_PLAN_NEARBY_KM"] = radius
 
 
 def _values() -> tuple[list[str], list[str]]:
@@ -89,6 +76,7 @@ def _map_labels() -> dict[str, str]:
 
 
 @localized(bp, "/plan/")
+@reads("o", "add")
 def page():
     """The plan day by day: stops in order, the way between them, clashes, nearby ideas, maps."""
     try:
@@ -114,7 +102,7 @@ def page():
 
 def _render_page(values: list[str], added: list[str]) -> str:
     lang = current_lang()
-    plan = trip.build_plan(catalog(), values, current_app.config["CANAL_PLAN_NEARBY_KM"],
+    plan = trip.build_plan(catalog(), values, settings().plan_nearby_km,
                            added=added, index=occurrence_index())
     tiles = current_app.extensions["canal_tiles"][lang]
     data = dict(map_data(catalog(), plan, lang, tiles, _map_labels(), request.script_root),

@@ -22,7 +22,7 @@ REDIRECT_MAX_AGE = 3600
 
 
 def init_app(app: Flask) -> None:
-    proxies = app.config.get("CANAL_TRUSTED_PROXIES", 0)
+    proxies = app.extensions["canal_settings"].trusted_proxies
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)

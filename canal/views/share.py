@@ -7,27 +7,26 @@ page's own address.
 """
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import qr, sharecard
+from ..settings import StartupProblem
 from .http import conditional, etag_of
-from .language import canonical_url, catalog, current_lang, localized, switch_url
+from .current import canonical_url, catalog
+from .language import current_lang, localized, switch_url
 
 bp = Blueprint("share", __name__)
 
 IMAGE_MAX_AGE = 86400  # the image of a URL changes only with the content (the ETag tells)
-KINDS = ("events", "sites")
 OG_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
 # Descriptions of the pages that are not one event or one site (theirs come from the content).
 DESCRIPTIONS = {
-    "pages.calendar": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
-    "pages.calendar_month": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
-    "pages.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),
-    "pages.sites": _l("The canal's wharves, locks, museums and parks, from north to south, with what is on at each."),
+    "calendar.calendar": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
+    "calendar.calendar_month": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
+    "events.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),
+    "sites.sites": _l("The canal's wharves, locks, museums and parks, from north to south, with what is on at each."),
     "plan.page": _l("A day along the canal: the events you picked, in order, with the way between them."),
 }
 SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it updates itself when dates change. With a QR code and step-by-step help for each app.")
@@ -37,11 +36,10 @@ SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it
 def _find_fonts(state) -> None:
     """Find the CJK fonts at start-up: a missing font stops the app, not a request."""
     app = state.app
-    directory = app.config.get("CANAL_FONT_DIR") or os.environ.get("CANAL_FONT_DIR")
     try:
-        app.extensions["canal_fonts"] = sharecard.find_fonts(directory)
+        app.extensions["canal_fonts"] = sharecard.find_fonts(app.extensions["canal_settings"].font_dir)
     except sharecard.FontsMissing as err:
-        raise SystemExit(str(err)) from None
+        raise StartupProblem(str(err)) from None
 
 
 def images() -> sharecard.ShareImages:
@@ -77,9 +75,9 @@ def home_image(shape: str):
 def _subject() -> tuple[str, str | None]:
     """Whose share image and texts this page uses: ("events", id), ("sites", id) or ("home", None)."""
     endpoint, args = request.endpoint or "", request.view_args or {}
-    if endpoint == "pages.event" and args.get("event_id") in catalog().events:
+    if endpoint == "events.event" and args.get("event_id") in catalog().events:
         return "events", args["event_id"]
-    if endpoint == "pages.site" and args.get("site_id") in catalog().sites:
+    if endpoint == "sites.site" and args.get("site_id") in catalog().sites:
         return "sites", args["site_id"]
     if endpoint == "subscribe.event" and args.get("id") in catalog().events:
         return "events", args["id"]
@@ -92,12 +90,12 @@ def _description(kind: str, id: str | None, lang: str, page_title: str) -> str:
     endpoint = request.endpoint or ""
     if endpoint.startswith("subscribe."):
         return str(SUBSCRIBE_DESCRIPTION % {"name": page_title})
-    if kind == "events" and endpoint == "pages.event" and id is not None:
+    if kind == "events" and endpoint == "events.event" and id is not None:
         event = catalog().events[id]
         card = sharecard.event_card(catalog(), event, lang)
         lead = f"{card.when} · {card.where}"
         return sharecard.short(f"{lead}. {event.description.get(lang)}" if event.description else lead)
-    if kind == "sites" and endpoint == "pages.site" and id is not None:
+    if kind == "sites" and endpoint == "sites.site" and id is not None:
         return sharecard.short(catalog().sites[id].description.get(lang))
     if endpoint in DESCRIPTIONS:
         return str(DESCRIPTIONS[endpoint])
@@ -120,9 +118,9 @@ def share_meta(page_title: str) -> dict:
     lang = current_lang()
     kind, id = _subject()
     title = page_title
-    if kind == "events" and request.endpoint == "pages.event" and id is not None:
+    if kind == "events" and request.endpoint == "events.event" and id is not None:
         title = catalog().events[id].title.get(lang)
-    elif kind == "sites" and request.endpoint == "pages.site" and id is not None:
+    elif kind == "sites" and request.endpoint == "sites.site" and id is not None:
         title = catalog().sites[id].name.get(lang)
     if kind == "home":
         card = canonical_url(url_for("share.home_image", shape="card"))

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, abort, current_app
 from .. import sitemap
 from .api import content_updated
 from .http import conditional
-from .language import catalog, now
+from .current import catalog, now
 
 bp = Blueprint("sitemap", __name__)
 

@@ -1,12 +1,14 @@
 """Canal sites: /sites/ (by area, north to south) and /sites/<id>/."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
 from .. import agenda, jsonld, recurrence
 from .http import cached_page
-from .language import catalog, current_lang, localized, now
-from .pages import bp
+from .current import catalog, now
+from .language import current_lang, localized
+
+bp = Blueprint("sites", __name__)
 
 SITE_UPCOMING_LIMIT = 30
 

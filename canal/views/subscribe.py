@@ -15,26 +15,31 @@ browser.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from .. import calendar_links, ical, qr, recurrence
 from ..useragent import PATTERN, in_app_browser
+from .current import canonical_url, catalog, now
 from .http import cached_page
-from .language import canonical_url, catalog, current_lang, localized, now
-
-from flask import Blueprint
+from .language import current_lang, localized
 
 bp = Blueprint("subscribe", __name__)
 
+# One row per feed kind: the subscribe page's rule and endpoint, the feed's endpoint, and
+# the page listing what the feed holds (endpoint, and the argument the feed's id goes in).
+PAGES = (
+    ("all", "/subscribe/", "all_events", "feeds.all_events", "events.events", None),
+    ("areas", "/subscribe/areas/<id>/", "area", "feeds.area", "events.events", "area"),
+    ("sites", "/subscribe/sites/<id>/", "site", "feeds.site", "sites.site", "site_id"),
+    ("categories", "/subscribe/categories/<id>/", "category", "feeds.category", "events.events", "category"),
+    ("events", "/subscribe/events/<id>/", "event", "feeds.event", "events.event", "event_id"),
+)
 # Feed kind -> (feed endpoint, subscribe endpoint).
-ENDPOINTS = {
-    "all": ("feeds.all_events", "subscribe.all_events"),
-    "areas": ("feeds.area", "subscribe.area"),
-    "sites": ("feeds.site", "subscribe.site"),
-    "categories": ("feeds.category", "subscribe.category"),
-    "events": ("feeds.event", "subscribe.event"),
-}
+ENDPOINTS = {kind: (feed, f"subscribe.{name}") for kind, _, name, feed, _, _ in PAGES}
 FEED_KINDS = {feed: kind for kind, (feed, _) in ENDPOINTS.items()}
+ABOUT = {kind: (endpoint, argument) for kind, _, _, _, endpoint, argument in PAGES}
 
 
 def _in_app() -> str | None:
@@ -43,15 +48,9 @@ def _in_app() -> str | None:
 
 def _about_url(kind: str, id: str | None) -> str:
     """The page listing what the feed holds."""
-    if kind == "sites":
-        return url_for("pages.site", site_id=id)
-    if kind == "events":
-        return url_for("pages.event", event_id=id)
-    if kind == "areas":
-        return url_for("pages.events", area=id)
-    if kind == "categories":
-        return url_for("pages.events", category=id)
-    return url_for("pages.events")
+    endpoint, argument = ABOUT[kind]
+    values: dict[str, Any] = {argument: id} if argument else {}
+    return url_for(endpoint, **values)
 
 
 def _page(kind: str, id: str | None = None):
@@ -81,39 +80,16 @@ def _page(kind: str, id: str | None = None):
     )
 
 
-@localized(bp, "/subscribe/")
-@cached_page(vary=_in_app)
-def all_events():
-    """Subscribe to every event."""
-    return _page("all")
+def _subscribe_page(kind: str, name: str):
+    """The view of one kind's subscribe page (the same page for every kind, as the feeds are)."""
+    def view(id: str | None = None):
+        return _page(kind, id)
+    view.__name__ = name
+    return view
 
 
-@localized(bp, "/subscribe/areas/<id>/")
-@cached_page(vary=_in_app)
-def area(id: str):
-    """Subscribe to one area's events."""
-    return _page("areas", id)
-
-
-@localized(bp, "/subscribe/sites/<id>/")
-@cached_page(vary=_in_app)
-def site(id: str):
-    """Subscribe to one canal site's events."""
-    return _page("sites", id)
-
-
-@localized(bp, "/subscribe/categories/<id>/")
-@cached_page(vary=_in_app)
-def category(id: str):
-    """Subscribe to one category's events."""
-    return _page("categories", id)
-
-
-@localized(bp, "/subscribe/events/<id>/")
-@cached_page(vary=_in_app)
-def event(id: str):
-    """Subscribe to one event's series (updates when its dates change)."""
-    return _page("events", id)
+for _kind, _rule, _name, *_ in PAGES:
+    localized(bp, _rule)(cached_page(vary=_in_app)(_subscribe_page(_kind, _name)))
 
 
 @bp.app_template_global()

@@ -10,7 +10,8 @@ from flask import Flask, current_app
 
 from .. import hours, navigation, visit
 from ..safejson import json_for_script
-from .language import current_lang, now
+from .current import now
+from .language import current_lang
 
 
 def holidays() -> hours.Holidays:
