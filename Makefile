@@ -28,13 +28,19 @@ deploy-content: $(VENV)/.installed
 gunicorn: $(VENV)/.installed translations fonts
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: $(VENV)/.installed-test translations browser node nginx libical fonts systemd-analyze typecheck
+test: $(VENV)/.installed-test translations browser node nginx libical fonts systemd-analyze lint typecheck
 	$(BIN)/flask --app app canal check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # mypy over canal/ with the settings in pyproject.toml ([tool.mypy]): zero errors.
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
+
+# ruff (pinned in the test extras; rules and line length in pyproject.toml) over every
+# Python file: canal/, app.py, tests/, bench/, deploy/, gunicorn.conf.py. No reformatting.
+.PHONY: lint
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
 
 # Speed as ratios in one run (see bench/run.py); installs Debian's wrk when missing.
 # The phone section drives Chromium, so it needs what the browser tests need.

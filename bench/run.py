@@ -101,10 +101,11 @@ def build_stage(workdir: Path) -> list[dict]:
         path = workdir / f"events-{size}.toml"
         path.write_text(catalog_toml(size), encoding="utf-8")
         runs = 3
-        load_s, catalog = best_of(runs, lambda: load(path))
+        # Default arguments bind this size's values (the lambdas run within the iteration anyway).
+        load_s, catalog = best_of(runs, lambda path=path: load(path))
         ledger = full_ledger(catalog)
-        feeds_s, feeds = best_of(runs, lambda: all_feeds(catalog, ledger))
-        map_s, _ = best_of(runs, lambda: both_maps(catalog, labels))
+        feeds_s, feeds = best_of(runs, lambda catalog=catalog, ledger=ledger: all_feeds(catalog, ledger))
+        map_s, _ = best_of(runs, lambda catalog=catalog: both_maps(catalog, labels))
         all_ics = feeds[("zh", "all", "")]
         rows.append({"events": size, "sites": len(catalog.sites),
                      "recurring": sum(e.recurring for e in catalog.events.values()),
@@ -173,7 +174,8 @@ def worst_case_stage(workdir: Path) -> list[dict]:
         if found:
             keys.append(f"{found[0].event.id}@{day.isoformat()}")
         day += timedelta(days=1)
-    cases = [("API, cache miss (default window)", lambda i: f"/api/events.json?q=event&x={i}&from=2026-12-0{1 + i % 2}"),
+    cases = [("API, cache miss (default window)",
+              lambda i: f"/api/events.json?q=event&x={i}&from=2026-12-0{1 + i % 2}"),
              ("API, cache miss (one area)", lambda i: f"/api/events.json?area=wuqing&to=2027-11-{10 + i:02d}"),
              ("plan of 50 days, cache miss", lambda i: "/plan/?o=" + ",".join(keys[i % 2:] + keys[:i % 2]))]
     rows = []
@@ -223,7 +225,8 @@ def best_pair(url: str, twin: str, headers: dict | None = None, twin_headers: di
     On two cores the load generator competes with the server, so single runs swing;
     alternating and keeping the best of each side makes the ratio steadier."""
     runs = [(wrk(url, headers), wrk(twin, twin_headers)) for _ in range(2)]
-    best = lambda side: max((r[side] for r in runs), key=lambda x: x["rps"])
+    def best(side: int) -> dict:
+        return max((r[side] for r in runs), key=lambda x: x["rps"])
     return best(0), best(1)
 
 

@@ -20,6 +20,7 @@ other modules use is `catalog.holidays.holiday(day)`, `.is_workday_swap(day)`,
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -182,7 +183,7 @@ def _read_holiday(reader, year: int, holiday_id: str, raw, path, source: str) ->
 
 def _check_overlaps(reader, spans: list[Holiday]) -> None:
     ordered = sorted(spans, key=lambda h: h.start)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in pairwise(ordered):
         if after.start <= before.end:
             reader.problem(("holidays", str(after.year), after.id),
                            f"{after.start.isoformat()} to {after.end.isoformat()} overlaps "

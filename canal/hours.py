@@ -299,7 +299,7 @@ def week_words(text: str, first: date, lang: str, last_entry=None,
         key = tuple(s.clock() for s in spans)
         groups.setdefault(key, []).append(weekday)
     closed = groups.pop((), [])
-    for key, weekdays in groups.items():
+    for weekdays in groups.values():
         spans = by_weekday[weekdays[0]]
         label = "每天" if lang == "zh" else "Daily"
         if len(weekdays) < 7:

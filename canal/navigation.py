@@ -13,7 +13,7 @@ Every point in events.toml is WGS-84. Each app gets the datum its documentation 
 
 `callnative=0` keeps Amap in the web page: the Amap page warns that opening the app fails
 inside WeChat and QQ. No Flask here.
-"""
+"""  # noqa: E501 - the table above is read as a table, one app a row
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,6 +9,7 @@ the answer is a file, so the result can be reviewed and committed like any other
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import copy
 import re
 from datetime import date
@@ -125,7 +126,7 @@ def replace_segment(doc: dict, name: str, answer: dict, today: date) -> tuple[di
     # Keep the joints exact, so the drawn line stays continuous with its neighbours.
     points = [start] + middle + ([end] if number + 1 < len(names) else [])
     points = thin([p for i, p in enumerate(points) if i == 0 or p != points[i - 1]])
-    km = sum(haversine_m(*a, *b) for a, b in zip(points, points[1:])) / 1000
+    km = sum(haversine_m(*a, *b) for a, b in pairwise(points)) / 1000
 
     result = copy.deepcopy(doc)
     feature = result["features"][number]

@@ -6,6 +6,7 @@ comes back as notices naming the item and the reason.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import math
 import re
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ def _legs(stops: list[Stop], catalog: Catalog) -> list[Leg]:
     # Only between stops one actually goes to: a cancelled or missing stop is skipped over.
     going = [s for s in stops if s.happens]
     legs = []
-    for origin, destination in zip(going, going[1:]):
+    for origin, destination in pairwise(going):
         # After a boat trip or a walk, the visitor is where it ends, not where it began.
         a = catalog.end_site_of(catalog.events[origin.event_id])
         b = catalog.site_of(catalog.events[destination.event_id])

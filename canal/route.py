@@ -9,6 +9,7 @@ The file carries its licence and attribution (ODbL): see data/README.md, data/LI
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,7 +105,7 @@ def parse_line(doc: dict, path: Path = ROUTE_PATH) -> CanalLine:
             est_error_m=_text(props.get("est_error_m"), f"{where}.properties.est_error_m", path),
             max_error_m=max_error,
         ))
-    for before, after in zip(segments, segments[1:]):
+    for before, after in pairwise(segments):
         if before.points[-1] != after.points[0]:
             raise RouteError(f"{path}: segment {after.name} does not start where "
                              f"{before.name} ends: the drawn line would have a gap")

@@ -15,9 +15,9 @@ from .model import Event
 from .rule import GregorianRule
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-ZH_WEEKDAY = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
+ZH_WEEKDAY = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))
 EN_WEEKDAY = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday",
-                                 "Friday", "Saturday", "Sunday")))
+                                 "Friday", "Saturday", "Sunday"), strict=True))
 EN_MONTH = ("January", "February", "March", "April", "May", "June", "July",
             "August", "September", "October", "November", "December")
 ZH_NUMBER = dict(enumerate("零一二三四五六七八九十", 0))

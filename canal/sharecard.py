@@ -272,7 +272,8 @@ def _draw_qr(image: Image.Image, url: str, box: int, at: tuple[int, int]) -> Non
                 draw.rectangle([x, y, x + size - 1, y + size - 1], fill=INK)
 
 
-def text_lines(card: Card, shape: str, fonts: Fonts) -> list[tuple[tuple[int, int], str, ImageFont.FreeTypeFont, tuple]]:
+def text_lines(card: Card, shape: str,
+               fonts: Fonts) -> list[tuple[tuple[int, int], str, ImageFont.FreeTypeFont, tuple]]:
     """Where each line of text goes on the image: ((x, y), text, font, colour).
 
     Every line fits its box (wrapped, cut with an ellipsis); the title gives up lines

@@ -53,7 +53,8 @@ def _open(browser, width: int):
 def violations(page) -> list[str]:
     page.add_script_tag(path=_axe_path())
     found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-                          ".then(r => r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).slice(0, 5)]))",
+                          ".then(r => r.violations.map(v => [v.id, v.impact,"
+                          " v.nodes.map(n => n.target.join(' ')).slice(0, 5)]))",
                           TAGS)
     return [f"{rule} ({impact}): {', '.join(targets)}" for rule, impact, targets in found]
 
@@ -136,7 +137,8 @@ CLIPPED_CONTROLS = """() => {
   const width = document.documentElement.clientWidth;
   for (const el of document.querySelectorAll("a, button, input, select, summary, label")) {
     const box = el.getBoundingClientRect();
-    if (!box.width || !box.height || el.closest(".leaflet-container") || el.matches(".skip-link, .map-skip, .visually-hidden")) continue;
+    if (!box.width || !box.height || el.closest(".leaflet-container")
+        || el.matches(".skip-link, .map-skip, .visually-hidden")) continue;
     const style = getComputedStyle(el);
     const cut = el.tagName !== "INPUT" && style.overflow !== "visible" && el.scrollWidth > el.clientWidth + 1;
     if (box.right > width + 1 || box.left < -1 || cut)

@@ -14,7 +14,8 @@ from conftest import DATA, NOW
 from pages_html import Page
 
 URLS = [
-    "/", "/en/", "/events/", "/en/events/", "/calendar/", "/sites/", "/events/farm-food-festival/", "/sites/xianghe-wharf/",
+    "/", "/en/", "/events/", "/en/events/", "/calendar/", "/sites/", "/events/farm-food-festival/",
+    "/sites/xianghe-wharf/",
     "/feeds/all.ics", "/en/feeds/all.ics", "/feeds/events.atom", "/api/events.json",
     "/api/sites.geojson", "/events/boat-trip.ics",
 ]
@@ -167,7 +168,7 @@ def test_a_changed_file_changes_the_pages_links(tmp_path, monkeypatch):
     css = tmp_path / "static" / "site.css"
     css.write_text(css.read_text() + "\n/* changed */\n")
     after = links()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert [a.split(".")[0] for a, _ in changed] == ["/static/site"], changed
 
 

@@ -48,7 +48,7 @@ def titles_and_links(body: str) -> list[tuple[str, str]]:
     texts = [words(t) for t in re.findall(r'class="canal-title"[^>]*>([^<]*)<', body)]
     assert len(found) == len(texts)
     assert page.text  # parses
-    return list(zip(texts, found))
+    return list(zip(texts, found, strict=True))
 
 
 # --- The list -------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_a_bad_value_gets_a_400_saying_what_was_wrong(client, query, parameter, 
 def test_a_path_form_refuses_the_same_filter_in_the_query(client):
     response = client.get("/embed/events/areas/langfang/?area=tongzhou")
     assert response.status_code == 400
-    assert "参数“area”的值为“tongzhou”；应为不填：这个网址已经只显示“langfang”。" in Page(response.get_data(as_text=True)).text
+    assert "参数“area”的值为“tongzhou”；应为不填：这个网址已经只显示“langfang”。" in Page(response.get_data(as_text=True)).text  # noqa: E501 - the exact message
 
 
 def test_the_list_is_cached_and_answers_304(client):
@@ -215,7 +215,8 @@ def test_the_element_is_under_4_kb_gzipped_and_depends_on_nothing():
 
 def snippets(body: str) -> dict[str, str]:
     return {name: html.unescape(text) for name, text in
-            re.findall(r'<textarea readonly rows="5" id="(\w+)-snippet" spellcheck="false">(.*?)</textarea>', body, re.S)}
+            re.findall(r'<textarea readonly rows="5" id="(\w+)-snippet" spellcheck="false">(.*?)</textarea>',
+                       body, re.S)}
 
 
 def test_the_builder_writes_both_snippets_for_the_choices(framed):
@@ -249,7 +250,7 @@ def test_the_builder_in_chinese_with_several_filters_uses_the_query(client):
 def test_the_builder_refuses_a_bad_choice_with_the_site_400_page(client):
     response = client.get("/en/embed/?language=fr")
     assert response.status_code == 400
-    assert "The parameter “language” has the value “fr”; expected zh or en." in Page(response.get_data(as_text=True)).text
+    assert "The parameter “language” has the value “fr”; expected zh or en." in Page(response.get_data(as_text=True)).text  # noqa: E501 - the exact message
     assert client.get("/en/embed/?limit=99").status_code == 400
 
 

@@ -218,7 +218,8 @@ def test_no_other_page_can_be_framed_even_by_a_listed_site(page, network, sites)
 def test_a_forged_height_message_does_not_resize_the_frame(page, network, sites):
     snippet = builder_snippets(sites.app, "area=langfang")["frame"]
     sites.district.page("/forged.html", snippet + f"<iframe id='other' src='{sites.other_origin}/forger.html'></iframe>"
-                        f"<iframe id='hijacked' name='hijacked' height='300' src='{sites.ours}/embed/events/?limit=1'></iframe>",
+                        f"<iframe id='hijacked' name='hijacked' height='300' "
+                        f"src='{sites.ours}/embed/events/?limit=1'></iframe>",
                         sites.ours, sites.other_origin)
     sites.other.pages["/forger.html"] = ("<!doctype html><title>x</title><script src='/forger.js'></script>",
                                          "default-src 'self'")
@@ -299,7 +300,8 @@ def test_hostile_titles_stay_inert_in_both_forms(page, network, serve, tmp_path)
         assert any("<script>" in s or "<img" in s for s in sites_shown)
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert our_frame(page, ours).evaluate("typeof window.__xss") == "undefined"
-        assert page.locator("canal-events").evaluate("e => e.shadowRoot.querySelectorAll('script, img, b, iframe').length") == 0
+        assert page.locator("canal-events").evaluate(
+            "e => e.shadowRoot.querySelectorAll('script, img, b, iframe').length") == 0
         assert_clean(page, watch, network)
 
 
@@ -314,7 +316,8 @@ def test_the_builder_previews_both_forms_live_and_copies_the_snippet(page, netwo
     page.frame_locator("#embed-result iframe").locator(".canal-title").first.wait_for()
     assert [tuple(i) for i in items(page.frame_locator("#embed-result iframe").locator(".canal-title"))] == expected
     element = page.locator("#embed-result canal-events .canal-title")
-    page.wait_for_function("() => document.querySelector('#embed-result canal-events').getAttribute('area') === 'langfang'")
+    page.wait_for_function(
+        "() => document.querySelector('#embed-result canal-events').getAttribute('area') === 'langfang'")
     element.first.wait_for()
     assert [tuple(i) for i in items(element)] == expected
     page.get_by_label("How many dates").fill("2")

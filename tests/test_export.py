@@ -248,7 +248,8 @@ def test_the_exported_agenda_filters_in_the_browser_as_the_server_would(page, ex
     assert page.locator("details.filters-box").get_attribute("open") is not None
     assert page.locator("form.filters .clear-filters").is_visible()
     assert page.locator("#no-match").is_hidden()
-    assert page.locator("a.lang-switch").get_attribute("href").endswith("/canal/en/events/?area=langfang&from=2026-12-01")
+    assert page.locator("a.lang-switch").get_attribute("href").endswith(
+        "/canal/en/events/?area=langfang&from=2026-12-01")
 
 
 def test_the_exported_agenda_says_when_nothing_matches(page, export_site):

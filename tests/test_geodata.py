@@ -3,6 +3,7 @@ positions of data/SITES.md with honest precision, the OpenStreetMap/ODbL credit,
 `flask canal check` warning that keeps sites on the water beside the line."""
 from __future__ import annotations
 
+from itertools import pairwise
 import json
 import re
 from pathlib import Path
@@ -25,7 +26,7 @@ NOW = "2026-12-01T09:00:00"
 # The credit ../shared/data/geo/README.md says to ship, word for word.
 ATTRIBUTION_EN = ("Map data © OpenStreetMap contributors, available under the Open Database "
                   "License (ODbL 1.0). Canal line south of Yangcun is an approximate schematic.")
-ATTRIBUTION_ZH = "地图数据 © OpenStreetMap 贡献者，依开放数据库许可协议（ODbL 1.0）提供。杨村以南的运河线为示意线，位置近似。"
+ATTRIBUTION_ZH = "地图数据 © OpenStreetMap 贡献者，依开放数据库许可协议（ODbL 1.0）提供。杨村以南的运河线为示意线，位置近似。"  # noqa: E501 - the exact words
 NOT_LOCATED = {"caoyun-wharf", "liuyin-wharf", "anyun-wharf", "canal-night-city"}
 
 
@@ -223,7 +224,7 @@ def test_the_line_file_is_segments_with_sources_errors_licence_and_attribution()
     assert [s.schematic for s in line.segments] == [False, False, False, False, True]
     assert [s.max_error_m for s in line.segments] == [50, 40, 40, 160, 2000]
     assert len(line.points) == 597
-    length = sum(haversine_m(*a, *b) for a, b in zip(line.points, line.points[1:]))
+    length = sum(haversine_m(*a, *b) for a, b in pairwise(line.points))
     assert 127_000 < length < 130_000  # 128 km, Beiguan to Sanchakou
     # Yangcun, where the schematic begins.
     assert line.segments[-1].points[0] == pytest.approx((39.401006, 117.073746))

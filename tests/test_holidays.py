@@ -90,7 +90,7 @@ start = 2026-04-04
 name = { zh = "清明节" }
 start = 2026-04-04
 days = 3
-''', "events.holidays.toml:13: holidays.2026.qingming.days: unknown key 'days' (did you mean 'workdays'?); allowed: name, start, end, workdays"),
+''', "events.holidays.toml:13: holidays.2026.qingming.days: unknown key 'days' (did you mean 'workdays'?); allowed: name, start, end, workdays"),  # noqa: E501 - the exact message
 ])
 def test_each_mistake_in_the_holidays_file_has_its_own_message(tmp_path, extra, message):
     assert problems_of(tmp_path, GOOD_YEAR + extra) == [message]

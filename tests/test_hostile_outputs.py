@@ -388,7 +388,7 @@ def test_icalendar_reads_one_vevent_per_event_with_the_text_intact(hostile, feed
         cal = icalendar.Calendar.from_ical(body)
         vevents = cal.walk("VEVENT")
         assert [str(v["UID"]) for v in vevents] == [f"{id}@canal.test" for id in ids], url
-        for vevent, id in zip(vevents, ids):
+        for vevent, id in zip(vevents, ids, strict=True):
             event = catalog.events[id]
             expected = expected_vevent(catalog, event, lang)
             assert str(vevent["SUMMARY"]) == expected["summary"], url
@@ -435,12 +435,12 @@ def test_icaljs_and_node_ical_read_the_same_events_and_text(hostile, feeds):
     for path, (lang, url, ids) in feeds.items():
         events = by_icaljs[str(path)]["events"]
         assert [e["uid"] for e in events] == [f"{id}@canal.test" for id in ids], url
-        for read, id in zip(events, ids):
+        for read, id in zip(events, ids, strict=True):
             expected = expected_vevent(catalog, catalog.events[id], lang)
             assert {k: read[k] for k in expected} == expected, url
         node_events = by_node_ical[str(path)]
         assert [e["uid"] for e in node_events] == [f"{id}@canal.test" for id in ids], url
-        for read, id in zip(node_events, ids):
+        for read, id in zip(node_events, ids, strict=True):
             expected = expected_vevent(catalog, catalog.events[id], lang)
             assert (read["summary"], read["location"]) == (expected["summary"], expected["location"]), url
         selection = ical.select(catalog, *kind_and_id(url))

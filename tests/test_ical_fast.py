@@ -1,6 +1,7 @@
 """The fast VEVENT writer gives exactly icalendar's bytes, for every event we have."""
 from __future__ import annotations
 
+from itertools import pairwise
 import sys
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def test_folding_never_splits_a_character_or_an_escape():
         for piece in physical:
             assert len(piece) <= 74
             piece.decode("utf-8")  # a split character would not decode
-        for before, after in zip(physical, physical[1:]):
+        for before, after in pairwise(physical):
             run = len(before) - len(before.rstrip(b"\\"))
             assert run % 2 == 0, (before, after)  # an odd run's last backslash escapes `after`[0]
 

@@ -81,7 +81,7 @@ def test_icaljs_reads_every_feed_in_beijing_time(feeds):
     catalog, files = feeds
     parsed = run_node("icaljs.mjs", TO.isoformat(), *map(str, files))
     vevents = published(catalog)
-    for path, (lang, kind, id) in files.items():
+    for path, (lang, _kind, _id) in files.items():
         calendar = parsed[str(path)]
         assert calendar["timezones"] == ["Asia/Shanghai"]
         assert calendar["name"].startswith(catalog.meta.name.get(lang))
@@ -126,7 +126,7 @@ def test_recurring_ical_events_occurrences_equal_ours_for_a_year(feeds):
 def test_node_ical_reads_every_feed(feeds):
     catalog, files = feeds
     parsed = run_node("nodeical.mjs", FROM.isoformat(), TO.isoformat(), *map(str, files))
-    for path, (lang, kind, id) in files.items():
+    for path, (lang, _kind, _id) in files.items():
         for event in parsed[str(path)]:
             model = catalog.events[ical.event_id_of(event["uid"], catalog)]
             assert event["summary"] == model.title.get(lang)

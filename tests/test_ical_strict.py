@@ -48,7 +48,7 @@ def strict_parse(path, caplog):
 def test_the_strict_ical_parser_reads_every_feed_without_an_error(feeds, caplog):
     catalog, files = feeds
     assert files
-    for path, (lang, kind, id) in files.items():
+    for path, (lang, _kind, _id) in files.items():
         calendar = strict_parse(path, caplog)
         assert [tz.tz_id for tz in calendar.timezones] == ["Asia/Shanghai"], path
         for event in calendar.events:

@@ -103,7 +103,8 @@ def test_leap_month_rules_follow_rfc_7529_skip():
     assert dates_of("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5L;BYMONTHDAY=5;SKIP=BACKWARD;COUNT=3", start) == \
         [start, date(2029, 6, 16), date(2030, 6, 5)]
     # 端午 (BYMONTH=5) stays in the regular month in a leap year.
-    assert dates_of("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5;COUNT=1", date(2028, 5, 28)) == [date(2028, 5, 28)]
+    assert dates_of("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5;COUNT=1",
+                    date(2028, 5, 28)) == [date(2028, 5, 28)]
 
 
 def test_last_day_of_the_month_and_a_30th_the_month_lacks():
@@ -204,7 +205,7 @@ def test_the_shipped_form_of_each_rule_is_accepted():
     ("new-years-eve", "每年农历腊月最后一天（除夕），共5次",
      "every year on the last day of the 12th lunar month (Chinese New Year's Eve), 5 times"),
     ("leap-fifth", "每年农历闰五月初五（无闰五月的年份改在六月初五），共4次",
-     "every year on the 5th day of the leap 5th lunar month (in years without a leap 5th month, in the 6th month), 4 times"),
+     "every year on the 5th day of the leap 5th lunar month (in years without a leap 5th month, in the 6th month), 4 times"),  # noqa: E501 - the exact words
     ("spring-fair", "每年农历正月初一（春节），共5次",
      "every year on the 1st day of the 1st lunar month (Spring Festival), 5 times"),
 ])

@@ -320,7 +320,8 @@ def test_site_map_macro_centres_a_small_map_on_one_site(app):
         html = render_template_string(template)
     page = Page(html)
     assert page.ids["map_site_canal_museum"][0] == "div"
-    assert 'class="canal-map canal-map--site" role="region" aria-label="Map: where Grand Canal Museum of Beijing is"' in html
+    assert ('class="canal-map canal-map--site" role="region" '
+            'aria-label="Map: where Grand Canal Museum of Beijing is"') in html
     data = map_data(html, "map_site_canal_museum")
     assert data["mode"] == "site" and [s["id"] for s in data["sites"]] == ["canal-museum"]
     assert "center: [39.885, 116.7]" in page.scripts[-2][1]

@@ -110,4 +110,4 @@ def test_hostile_names_stay_inside_their_parameter():
 
 
 def test_english_labels():
-    assert [l.label for l in links_for(39.9, 116.7, "x", None, "en")][:2] == ["Amap (Gaode)", "Baidu Maps"]
+    assert [link.label for link in links_for(39.9, 116.7, "x", None, "en")][:2] == ["Amap (Gaode)", "Baidu Maps"]

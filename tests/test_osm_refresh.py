@@ -3,6 +3,7 @@ OpenStreetMap geometry, continuous with segment D, credited and licensed, and th
 credit stops calling the line approximate once no schematic reach is left."""
 from __future__ import annotations
 
+from itertools import pairwise
 import json
 from datetime import date
 
@@ -28,7 +29,7 @@ def overpass_answer(east: float = 0.002) -> dict:
     in three ways sharing end nodes, the middle one drawn upstream, plus a stray node."""
     e = line_doc()["features"][4]["geometry"]["coordinates"]
     points = []
-    for (lon1, lat1), (lon2, lat2) in zip(e, e[1:]):
+    for (lon1, lat1), (lon2, lat2) in pairwise(e):
         points += [(lat1 + (lat2 - lat1) * k / 10, lon1 + (lon2 - lon1) * k / 10 + east) for k in range(10)]
     points.append((e[-1][1], e[-1][0] + east))
 
@@ -58,11 +59,12 @@ def test_segment_e_is_traced_from_the_answer_and_stays_joined_to_d():
            for p in element["geometry"]}
     assert set(e.points[1:]) <= osm and len(e.points) > 8
     assert haversine_m(*e.points[-1], 39.157, 117.193 + 0.002) < 1
-    assert all(haversine_m(*a, *b) >= 40 for a, b in zip(e.points[1:-2], e.points[2:-1]))  # thinned
+    assert all(haversine_m(*a, *b) >= 40 for a, b in pairwise(e.points[1:-1]))  # thinned
     assert doc["features"][4]["properties"]["vertices"][0] == doc["features"][3]["properties"]["vertices"][1]
     assert doc["attribution"] == ("Map data © OpenStreetMap contributors, available under the Open "
                                   "Database License (ODbL 1.0).")
-    assert summary.startswith("segment E: ") and "from 3 OpenStreetMap way(s); was 8 vertices, schematic=True" in summary
+    assert summary.startswith("segment E: ")
+    assert "from 3 OpenStreetMap way(s); was 8 vertices, schematic=True" in summary
     # The other segments are untouched.
     assert doc["features"][:4] == line_doc()["features"][:4]
 

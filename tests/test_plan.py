@@ -22,7 +22,8 @@ def site_at(lat, lon):
 
 def test_distance_matches_published_haversine_values():
     # Rosetta Code's haversine example (BNA to LAX), scaled from its R = 6372.8 km.
-    assert distance_km(site_at(36.12, -86.67), site_at(33.94, -118.40)) * 6372.8 / 6371.0088 == pytest.approx(2887.2600, abs=1e-3)
+    scaled = distance_km(site_at(36.12, -86.67), site_at(33.94, -118.40)) * 6372.8 / 6371.0088
+    assert scaled == pytest.approx(2887.2600, abs=1e-3)
     # Tongzhou town to Xianghe county seat (reference anchors): about 32 km as the crow flies.
     assert distance_km(site_at(39.9040, 116.6618), site_at(39.7532, 116.9814)) == pytest.approx(32.03, abs=0.01)
     assert distance_km(site_at(39.9, 116.7), site_at(39.9, 116.7)) == 0
@@ -120,7 +121,8 @@ def test_a_long_all_day_event_can_be_visited_on_any_of_its_days(plan_catalog):
 
 
 def test_all_day_stops_stay_where_the_visitor_put_them(plan_catalog):
-    order = lambda values: [s.event_id for s in build_plan(plan_catalog, values).days[0].stops]
+    def order(values):
+        return [s.event_id for s in build_plan(plan_catalog, values).days[0].stops]
     assert order(["museum-talk@2026-12-12", "wharf-exhibition@2026-12-12", "zhongfan-show@2026-12-12"]) == [
         "zhongfan-show", "wharf-exhibition", "museum-talk"]
     assert order(["wharf-exhibition@2026-12-12", "museum-talk@2026-12-12", "zhongfan-show@2026-12-12"]) == [

@@ -68,7 +68,7 @@ def test_gunicorn_serves_the_site_without_leaking_its_version(tmp_path):
     env = {**os.environ, "CANAL_BIND": f"127.0.0.1:{port}", "CANAL_WORKERS": "1",
            "CANAL_EVENTS": str(ROOT / "tests/data/minimal.toml")}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(tmp_path / "gunicorn.log", "w+")
+    log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 - gunicorn writes it until the end
     server = subprocess.Popen([str(gunicorn), "--config", "gunicorn.conf.py", "app:app"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -20,7 +20,8 @@ def as_icalendar(events, tz) -> icalendar.Calendar:
         vevent.add("DTSTART", event.start)
         vevent.add("DTEND", event.end + timedelta(days=1) if event.all_day else event.end)
         if event.repeat:
-            vevent.add("RRULE", icalendar.vRecur.from_ical(event.repeat.replace("UNTIL=20270531", "UNTIL=20270531T155959Z")))
+            rule = event.repeat.replace("UNTIL=20270531", "UNTIL=20270531T155959Z")
+            vevent.add("RRULE", icalendar.vRecur.from_ical(rule))
         for day in event.except_dates:
             vevent.add("EXDATE", datetime.combine(day, event.start.timetz()) if not event.all_day else day)
         if event.cancelled:

@@ -147,7 +147,7 @@ def test_every_page_type_has_its_own_correct_share_card(client, catalog, prefix)
         assert card["itemprop:description"] == card["og:description"] == card["description"]
         assert card["itemprop:image"] == card["og:image"][1:]
         # Each image answers 200 image/png at the size the tags state.
-        for url, width, height in zip(card["og:image"], card["og:image:width"], card["og:image:height"]):
+        for url, width, height in zip(card["og:image"], card["og:image:width"], card["og:image:height"], strict=True):
             assert url.startswith(BASE + prefix + "/share/"), (path, url)
             response = client.get(url[len(BASE):])
             assert response.status_code == 200 and response.mimetype == "image/png", url

@@ -15,9 +15,9 @@ import pytest
 
 from canal.assets import Manifest
 from conftest import DATA
+from topology import Topology, fetch
 
 ROOT = DATA.parent.parent
-from topology import Topology, fetch
 
 SLOW_CONNECTIONS = 200
 HOLD_SECONDS = 30

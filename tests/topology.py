@@ -1,6 +1,7 @@
 """nginx (deploy/nginx.conf) in front of gunicorn on a unix socket, on a free loopback port."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -59,7 +60,7 @@ class Topology:
                     "CANAL_TRUSTED_PROXIES": "1", "CANAL_ACCESS_LOG": str(run / "gunicorn-access.log"),
                     **(env or {})}
         conf = write(run, f"127.0.0.1:{self.port}", self.env["CANAL_BIND"], ROOT, mount=mount)
-        self.log = open(run / "gunicorn.log", "w+")
+        self.log = open(run / "gunicorn.log", "w+")  # noqa: SIM115 - gunicorn writes it until stop()
         self.gunicorn = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "app:app"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -91,10 +92,8 @@ class Topology:
             self.nginx.terminate()
         # After a content deploy the master is a new process, named by the pidfile.
         for pid in {self.master(), self.gunicorn.pid} - {None}:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
-            except OSError:
-                pass
         for process in (self.nginx, self.gunicorn):
             try:
                 process.wait(timeout=15)

@@ -2,8 +2,9 @@
 
 The plan lives in the query string (`o=<event-id>@<yyyy-mm-dd>,…`). Plan pages are kept in
 a cache of their own, keyed by the normalised plan (its clean keys and notices), so that
-other spellings of the same plan and junk parameters are not rendered again. `add=` items come from "add to plan" links on
-cached pages, which cannot know the visitor's plan; static/plan.js merges them with
+other spellings of the same plan and junk parameters are not rendered again. `add=` items
+come from "add to plan" links on cached pages, which cannot know the visitor's plan;
+static/plan.js merges them with
 the plan saved in the browser.
 """
 from __future__ import annotations

@@ -25,11 +25,11 @@ OG_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 DESCRIPTIONS = {
     "calendar.calendar": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
     "calendar.calendar_month": _l("Month by month: festivals, boat trips, exhibitions and markets along the canal."),
-    "events.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),
+    "events.events": _l("Upcoming events along the canal: filter by area, site, category and date, and subscribe in your calendar app."),  # noqa: E501 - a msgid, kept whole
     "sites.sites": _l("The canal's wharves, locks, museums and parks, from north to south, with what is on at each."),
     "plan.page": _l("A day along the canal: the events you picked, in order, with the way between them."),
 }
-SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it updates itself when dates change. With a QR code and step-by-step help for each app.")
+SUBSCRIBE_DESCRIPTION = _l("Subscribe to “%(name)s” in your calendar app: it updates itself when dates change. With a QR code and step-by-step help for each app.")  # noqa: E501 - a msgid, kept whole
 
 
 @bp.record_once
