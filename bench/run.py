@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def full_ledger(catalog):
     """A ledger that knows every event, as a maintained events.revisions.toml does
     (the app reads it from that file; making it is not part of building feeds)."""
     from canal.revisions import Ledger
-    ledger, _ = Ledger().updated(catalog, datetime(2026, 11, 27, tzinfo=timezone.utc))
+    ledger, _ = Ledger().updated(catalog, datetime(2026, 11, 27, tzinfo=UTC))
     return ledger
 
 
@@ -83,6 +83,7 @@ def both_maps(catalog, labels) -> list:
 def map_labels() -> dict:
     """The map's interface words, as the app would pass them (needs a request context)."""
     from flask import g
+
     from canal import create_app
     from canal.views.maps import map_labels as labels_now
     app = create_app({"CANAL_EVENTS": str(ROOT / "tests" / "data" / "minimal.toml")})

@@ -80,7 +80,8 @@ def years_forward(catalog, years: int):
             start, end, repeat = event.start + shift, event.end + shift, event.repeat
             if repeat:
                 repeat = ";".join(_shift_until(part, shift) for part in repeat.split(";"))
-                local = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
+                local = (start.replace(tzinfo=None) if isinstance(start, datetime)
+                         else datetime.combine(start, datetime.min.time()))
                 from dateutil.rrule import rrulestr
                 rule_text = ";".join(p for p in repeat.split(";") if not p.strip().upper().startswith("UNTIL"))
                 first = next(iter(rrulestr(rule_text, dtstart=local)))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
@@ -54,16 +54,29 @@ def _build(test_config: dict) -> Flask:
                              err.problems) from None
     app.extensions["canal_catalog"] = catalog
     # Pages' Last-Modified never goes below this, so a redeploy invalidates client caches.
-    app.extensions["canal_loaded_at"] = datetime.now(timezone.utc).replace(microsecond=0)
+    app.extensions["canal_loaded_at"] = datetime.now(UTC).replace(microsecond=0)
     app.config["BABEL_DEFAULT_TIMEZONE"] = catalog.meta.timezone.key
     from .deploy import fingerprint
     app.extensions["canal_fingerprint"] = fingerprint(settings.events, settings.revisions)
 
-    from .views import api, assets, calendar, events, feeds, health, language, pages, proxy, security, sites
+    from .views import (
+        api,
+        assets,
+        calendar,
+        events,
+        feeds,
+        health,
+        language,
+        pages,
+        proxy,
+        security,
+        share,
+        sites,
+        subscribe,
+    )
     from .views import maps as map_views
     from .views import plan as plan_views
     from .views import visit as visit_views
-    from .views import share, subscribe
 
     Babel(app, locale_selector=language.current_locale,
           timezone_selector=lambda: catalog.meta.timezone.key)

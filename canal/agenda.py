@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from babel.dates import format_skeleton, get_day_names
 
 from . import lunar, occurrence_index, recurrence
-from .text import locale_of
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Event, Occurrence
 from .span import ONE_DAY, end_of, midnight
+from .text import locale_of
 
 if TYPE_CHECKING:
     from .holidays import Holiday
@@ -184,10 +185,8 @@ def window(chosen: Filter, now: datetime) -> tuple[datetime, datetime]:
     """The time span searched: from `from` (or now) to the end of `to` (or a year on)."""
     tz = now.tzinfo
     begin = midnight(chosen.start, tz) if chosen.start else now
-    if chosen.end:
-        finish = end_of(chosen.end, tz)
-    else:
-        finish = midnight(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), tz)
+    finish = (end_of(chosen.end, tz) if chosen.end
+              else midnight(begin.date() + timedelta(days=DEFAULT_DAYS_AHEAD), tz))
     return begin, finish
 
 
@@ -260,7 +259,7 @@ class Day:
     again: tuple = ()
 
     @property
-    def starts(self) -> list["Span"]:
+    def starts(self) -> list[Span]:
         """The spans whose bar this cell draws (it is their first day in the week)."""
         return [lane for lane in self.lanes if lane is not None and lane.first == self.date]
 

@@ -14,10 +14,10 @@ import hashlib
 import mimetypes
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 HASH_LENGTH = 12
 # url(...) in a stylesheet; data: and absolute URLs are left alone.
@@ -85,7 +85,7 @@ class Manifest:
     by_hashed: Mapping[str, Asset]
 
     @classmethod
-    def build(cls, folder: str | Path) -> "Manifest":
+    def build(cls, folder: str | Path) -> Manifest:
         """Read every file below `folder` (once); stylesheets last, as they name the others."""
         root = Path(folder)
         files = sorted(p for p in root.rglob("*") if p.is_file())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -106,7 +107,7 @@ def revisions_command(path: str | None, check_only: bool) -> None:
     Calendar apps only pick up a changed time, place or status when the event's
     SEQUENCE goes up: run this after editing, and commit the ledger with the file.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from . import revisions
 
@@ -130,7 +131,7 @@ def revisions_command(path: str | None, check_only: bool) -> None:
         click.echo(f"OK: {ledger_path} is up to date")
         return
     # The only place the clock enters the feeds: when an editor records a change.
-    updated, changed = ledger.updated(catalog, datetime.now(timezone.utc))
+    updated, changed = ledger.updated(catalog, datetime.now(UTC))
     if changed:
         revisions.write(updated, ledger_path)
     click.echo(f"{len(changed)} event(s) recorded in {ledger_path}"
@@ -151,13 +152,13 @@ def reload_command(path: str | None, timeout: float) -> None:
     requests. Needs $CANAL_PIDFILE and $CANAL_BIND as gunicorn got them (`make
     deploy-content` passes them); the outcome goes to $CANAL_RELOAD_STATUS for /healthz.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from . import deploy, revisions
 
     settings = _settings(path)
     path, ledger_path, status_path = settings.events, settings.revisions, settings.reload_status
-    at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
     wanted = deploy.fingerprint(path, ledger_path)
 
     def refuse(problems: list[str], summary: str) -> None:

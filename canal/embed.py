@@ -7,8 +7,8 @@ same filters. The options here are the agenda's filters plus `limit` and `theme`
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from .agenda import BadParameter, Filter, _single, parse_filter
 from .model import Catalog

@@ -12,10 +12,10 @@ import os
 import re
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask

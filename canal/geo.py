@@ -13,7 +13,7 @@ No Flask here; pure functions of numbers.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 # Krasovsky 1940 ellipsoid, as the published GCJ-02 formula uses it.
 _A = 6378245.0

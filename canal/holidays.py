@@ -20,12 +20,12 @@ other modules use is `catalog.holidays.holiday(day)`, `.is_workday_swap(day)`,
 """
 from __future__ import annotations
 
-from itertools import pairwise
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
-from typing import Iterator
 
 from .model import FIRST_YEAR, LAST_YEAR, Text
 

@@ -18,10 +18,10 @@ No Flask here; "now" and holidays are arguments.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import opening_hours as _library
@@ -76,7 +76,7 @@ def check(text: str) -> str:
         if where:
             column = int(where.group(1))
             rest = text[column - 1:].split(" ")[0] or text[column - 1:column + 9]
-            at = f" from character {column}, '{rest}'" if rest else f" at its end"
+            at = f" from character {column}, '{rest}'" if rest else " at its end"
         raise HoursError(f"'{text}' is not an OpenStreetMap opening_hours rule (not understood{at}); "
                          "e.g. \"Tu-Su 10:00-20:00; PH 10:00-20:00\"") from None
     if mentions_holidays(text):

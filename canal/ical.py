@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -24,8 +24,8 @@ from icalendar import vCategory, vDuration, vRecur, vText
 from . import feedwindow, links, rules
 from .model import Catalog, Event, Occurrence, Text
 from .recurrence import lunar_rule, occurrence_on
-from .rule import GregorianRule, Rule, parse_until
 from .revisions import EPOCH, Ledger, Revision
+from .rule import GregorianRule, Rule, parse_until
 from .text import punctuation
 
 PRODID = "-//North Canal Events//canal-events//EN"
@@ -165,7 +165,7 @@ def _rrule_for_feed(rule: Rule, all_day: bool, tz: ZoneInfo) -> str:
             else:
                 if bare_date:
                     local = local.replace(hour=23, minute=59, second=59)
-                utc = local.replace(tzinfo=tz).astimezone(timezone.utc)
+                utc = local.replace(tzinfo=tz).astimezone(UTC)
                 value = f"{utc:%Y%m%dT%H%M%SZ}"
         parts.append(f"{name}={value}")
     return ";".join(parts)
@@ -188,7 +188,7 @@ def vevent_for(event: Event, catalog: Catalog, lang: str, revision: Revision,
     the series in a subscription.
     """
     host = catalog.meta.host
-    stamp = revision.modified.astimezone(timezone.utc)
+    stamp = revision.modified.astimezone(UTC)
     vevent = icalendar.Event()
     if occurrence is None:
         vevent.add("UID", f"{event.id}@{host}")
@@ -325,7 +325,7 @@ class _Categories(vCategory):
 
 def _line(name: str, value: str) -> bytes:
     """One content line, UTF-8, folded as icalendar folds it, ending in CRLF."""
-    line = f"{name}:{value}".encode("utf-8")
+    line = f"{name}:{value}".encode()
     return line + b"\r\n" if len(line) < 75 else _fold(line) + b"\r\n"
 
 
@@ -390,7 +390,7 @@ def _zone_key(value: datetime) -> str:
 @lru_cache(maxsize=1024)
 def _utc_stamp(moment: datetime) -> str:
     # Cached: a ledger holds few distinct stamps (one per `flask canal revisions` run).
-    return f"{moment.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 @dataclass(frozen=True)
@@ -459,7 +459,7 @@ def vevent_bytes(event: Event, catalog: Catalog, lang: str, revision: Revision) 
                          _location_line(catalog, event, lang), _categories_line(catalog, event, lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vtimezone_bytes(tzid: str) -> bytes:
     # From 2000 on, Shanghai is one +0800 STANDARD block (no 1986-91 DST RDATEs, which
     # Outlook mishandles); computing it takes ~0.1 s, so it is done once per zone.

@@ -5,14 +5,12 @@ escapes the JSON so that no text in the content can close the <script> block.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from datetime import timedelta
-
 from . import hours, links
-from .safejson import json_for_script
 from .model import Catalog, Event, Occurrence
+from .safejson import json_for_script
 
 STATUS = {"confirmed": "https://schema.org/EventScheduled",
           "cancelled": "https://schema.org/EventCancelled",

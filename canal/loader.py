@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # tomli is the code that became the standard library's tomllib, shipped compiled with
@@ -22,12 +23,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomli
 
 from . import embed, hours
-from .model import (
-    ACCESSIBILITY_KEYS, FIRST_YEAR, LAST_YEAR, MOVED_STATUSES, STATUSES, Accessibility, Area,
-    Booking, Catalog, Category, Entrance, Event, Meta, Site, Sourced, Text,
-)
 from .lunar import LunarRule, to_lunar
-from .rule import Rule, RuleError, parse as parse_rule
+from .model import (
+    ACCESSIBILITY_KEYS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MOVED_STATUSES,
+    STATUSES,
+    Accessibility,
+    Area,
+    Booking,
+    Catalog,
+    Category,
+    Entrance,
+    Event,
+    Meta,
+    Site,
+    Sourced,
+    Text,
+)
+from .rule import Rule, RuleError
+from .rule import parse as parse_rule
 
 # \Z, not $: "$" also matches before a final newline, and an id "x\n" would pass
 # and then break URLs and the UID line of every feed.

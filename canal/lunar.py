@@ -11,10 +11,11 @@ feed writer reads it, so there is one parser for the lunar form. No Flask here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from tyme4py.lunar import LunarDay, LunarMonth, LunarYear
 from tyme4py.solar import SolarDay

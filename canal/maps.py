@@ -14,22 +14,24 @@ language, "now", tile settings and translated interface labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import folium
 from branca.element import CssLink, Figure, JavascriptLink
 from folium import plugins
 
-from . import hours as opening, links, recurrence, text, visit
-from .safejson import json_for_script  # noqa: F401 (part of this module's API)
+from . import hours as opening
+from . import links, recurrence, text, visit
 from .geo import wgs84_to_gcj02
 from .model import Catalog, Site
-from .span import midnight
 from .route import ROUTE_PATH, CanalLine, load_line
+from .safejson import json_for_script  # noqa: F401 (part of this module's API)
+from .span import midnight
 
 UPCOMING_PER_SITE = 3
 UPCOMING_DAYS = 366

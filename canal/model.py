@@ -5,11 +5,12 @@ Nothing here knows about files, HTTP or Flask. A `Catalog` is built once by
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from datetime import date, datetime, timedelta, time
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .span import TimeSpan
@@ -60,7 +61,7 @@ class Meta:
         or for a copy served elsewhere, the original's (ids never change)."""
         return self.identity_host or self.base_url.split("://", 1)[-1].split("/", 1)[0]
 
-    def served_at(self, base_url: str) -> "Meta":
+    def served_at(self, base_url: str) -> Meta:
         """This meta for a copy of the site at `base_url` (a static export on a CDN):
         links point there, while event identities stay those of the original."""
         return replace(self, base_url=base_url.rstrip("/"), identity_host=self.host)
@@ -320,7 +321,7 @@ class Catalog:
     def tz(self) -> ZoneInfo:
         return self.meta.timezone
 
-    def served_at(self, base_url: str) -> "Catalog":
+    def served_at(self, base_url: str) -> Catalog:
         """The same content for a copy of the site at `base_url` (see Meta.served_at)."""
         return replace(self, meta=self.meta.served_at(base_url))
 

@@ -9,8 +9,8 @@ Outside the window callers expand as before.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
 
 from .model import Catalog, Event, Occurrence
 from .recurrence import occurrences

@@ -9,10 +9,10 @@ the answer is a file, so the result can be reviewed and committed like any other
 """
 from __future__ import annotations
 
-from itertools import pairwise
 import copy
 import re
 from datetime import date
+from itertools import pairwise
 
 from .geo import haversine_m
 from .route import parse_line

@@ -6,12 +6,12 @@ comes back as notices naming the item and the reason.
 """
 from __future__ import annotations
 
-from itertools import pairwise
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Sequence
+from itertools import pairwise
 
 from .geo import haversine_m
 from .model import FIRST_YEAR, LAST_YEAR, Catalog, Occurrence, Site

@@ -7,8 +7,8 @@ is read once by the loader (canal.rule) and kept on the event.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
-from typing import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from .lunar import LunarRule

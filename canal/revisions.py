@@ -19,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .model import Catalog, Event, Text
 from .recurrence import lunar_rule
 
 # Stamp for an event the ledger has never seen: fixed, so output stays byte-identical.
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 HEADER = (
     "# Revision ledger for the events file: written by `flask canal revisions`.\n"
     "# Do not edit by hand; commit it together with the events file.\n"
@@ -199,9 +200,9 @@ class Ledger:
                 or (entry.schedule, entry.content) != fingerprints(event, catalog)
                 or entry.kept_uid != self._kept_uid_entry(event, catalog, entry)]
 
-    def updated(self, catalog: Catalog, now: datetime) -> tuple["Ledger", list[str]]:
+    def updated(self, catalog: Catalog, now: datetime) -> tuple[Ledger, list[str]]:
         """A ledger brought up to date at `now` (UTC), and the ids that changed."""
-        stamp = now.astimezone(timezone.utc).replace(microsecond=0)
+        stamp = now.astimezone(UTC).replace(microsecond=0)
         entries = dict(self.entries)
         changed = []
         for event in catalog.events.values():
@@ -227,7 +228,7 @@ class Ledger:
             blocks.append(
                 f"\n[events.{event_id}]\n"
                 f"sequence = {entry.sequence}\n"
-                f"modified = {entry.modified.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n"
+                f"modified = {entry.modified.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}\n"
                 f'schedule = "{entry.schedule}"\n'
                 f'content = "{entry.content}"\n'
                 + (f'kept_uid = "{entry.kept_uid}"\n' if entry.kept_uid else "")
@@ -260,7 +261,7 @@ def read(path: str | Path) -> Ledger:
             modified = raw["modified"]
             if not isinstance(modified, datetime) or modified.tzinfo is None:
                 raise TypeError("modified must be a UTC date-time such as 2026-12-01T09:00:00Z")
-            entries[event_id] = Revision(int(raw["sequence"]), modified.astimezone(timezone.utc),
+            entries[event_id] = Revision(int(raw["sequence"]), modified.astimezone(UTC),
                                          str(raw["schedule"]), str(raw["content"]),
                                          str(raw.get("kept_uid", "")))
         except (KeyError, TypeError, ValueError) as err:

@@ -9,10 +9,10 @@ The file carries its licence and attribution (ODbL): see data/README.md, data/LI
 """
 from __future__ import annotations
 
-from itertools import pairwise
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from .geo import nearest_on_polyline

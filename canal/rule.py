@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from functools import lru_cache
-from typing import ClassVar, Protocol, Union
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
@@ -90,7 +90,7 @@ def parse_until(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
             except ValueError:
                 break
             if fmt.endswith("Z"):
-                parsed = parsed.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+                parsed = parsed.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
             return parsed, fmt == "%Y%m%d"
     raise RuleError(f"UNTIL={value} is not a date: write YYYYMMDD (the last day, local time)")
 
@@ -133,14 +133,14 @@ class GregorianRule:
         return sum(1 for _ in self.expansion)
 
 
-Rule = Union[GregorianRule, LunarRule]
+Rule = GregorianRule | LunarRule
 
 
 def _conforms(rule: Rule) -> CalendarRule:
     return rule  # mypy checks here that both kinds have the shared shape
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(text: str, start: date | datetime, tz: ZoneInfo, strict: bool = True) -> Rule:
     """Read an editor's `repeat` text for an event starting at `start`: a `GregorianRule`,
     or for `RSCALE=CHINESE` (RFC 7529) a `LunarRule`. Raises RuleError saying why not.

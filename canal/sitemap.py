@@ -14,7 +14,7 @@ numbered parts. Domain module: no Flask; views pass the catalog, ledger and "tod
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 from . import archive, links, recurrence
@@ -81,7 +81,7 @@ def pages(catalog: Catalog, ledger: Ledger, today: date) -> list[Page]:
 
 def w3c_datetime(moment: datetime) -> str:
     """W3C Datetime as sitemaps want it, in UTC to the second: 2026-11-03T08:00:00+00:00."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def _url_entry(catalog: Catalog, page: Page, lang: str) -> str:
@@ -153,4 +153,4 @@ def robots_txt(catalog: Catalog) -> bytes:
     The trip plan and the embeds say `noindex` in their own <head>; disallowing them here
     would stop crawlers from reading that, so nothing is disallowed."""
     base = catalog.meta.base_url.rstrip("/")
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP_PATH}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP_PATH}\n".encode()

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from werkzeug.serving import make_server
 
 from canal import create_app

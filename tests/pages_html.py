@@ -9,6 +9,7 @@ import json
 import re
 from html.parser import HTMLParser
 
+
 def plain_asset(url: str) -> str:
     """A static file's URL without the content hash in its name (map.0123456789ab.js -> map.js)."""
     return re.sub(r"\.[0-9a-f]{12}(?=\.[^./]+$|$)", "", url)

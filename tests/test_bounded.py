@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from canal import create_app, plan as trip
-from canal.loader import load
+from canal import create_app
+from canal import plan as trip
 from canal.occurrence_index import OccurrenceIndex
 from canal.recurrence import occurrences
-from conftest import DATA, NOW
+from conftest import NOW
 from pages_html import Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

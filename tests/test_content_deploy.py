@@ -3,7 +3,6 @@ with no failed request, and refuses a broken one while the old content keeps ser
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

@@ -13,7 +13,15 @@ from canal.agenda import Filter, find
 from conftest import DATA, NOW
 from pages_html import Page, plain_asset
 from test_hostile_outputs import (
-    CONTENT as HOSTILE, HtmlPage, assert_inert_html, assert_scripts_allowed, every_text, now_of, words,
+    CONTENT as HOSTILE,
+)
+from test_hostile_outputs import (
+    HtmlPage,
+    assert_inert_html,
+    assert_scripts_allowed,
+    every_text,
+    now_of,
+    words,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,8 @@ import pytest
 from canal import create_app
 from canal.agenda import Filter, find
 from conftest import DATA, NOW, Watch
-from test_hostile_outputs import CONTENT as HOSTILE, lines, now_of
+from test_hostile_outputs import CONTENT as HOSTILE
+from test_hostile_outputs import lines, now_of
 
 WATCH_JS = b"""
 window.__violations = [];

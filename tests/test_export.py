@@ -5,8 +5,8 @@ import functools
 import json
 import re
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import xml.etree.ElementTree as ET
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -131,8 +131,9 @@ def test_export_refuses_a_folder_it_did_not_write(tmp_path):
 
 
 def test_freeze_command_prints_a_summary(tmp_path, monkeypatch):
-    from canal.cli import canal as canal_cli
     from flask.cli import ScriptInfo
+
+    from canal.cli import canal as canal_cli
     monkeypatch.setenv("CANAL_EVENTS", str(DATA / "minimal.toml"))
     monkeypatch.setenv("CANAL_NOW", NOW)
     info = ScriptInfo(create_app=lambda: create_app({"TESTING": True}))
@@ -173,8 +174,9 @@ def test_the_exported_calendar_links_its_months_instead_of_asking_a_server(expor
 
 
 def freeze_command(*args: str):
-    from canal.cli import canal as canal_cli
     from flask.cli import ScriptInfo
+
+    from canal.cli import canal as canal_cli
     info = ScriptInfo(create_app=lambda: create_app(
         {"TESTING": True, "CANAL_EVENTS": str(DATA / "minimal.toml"), "CANAL_NOW": NOW}))
     return CliRunner().invoke(canal_cli, ["freeze", *args], obj=info)

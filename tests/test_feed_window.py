@@ -5,7 +5,7 @@ tests/data/archive.toml is dated against the tests' "now" (2026-12-01, Beijing).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
@@ -116,7 +116,7 @@ def test_the_window_moves_once_a_day_and_the_validators_follow():
     assert next_day.status_code == 200
     assert b"canal-festival-2026@" not in next_day.data
     assert next_day.headers["ETag"] != morning.headers["ETag"]
-    assert next_day.last_modified == datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc)
+    assert next_day.last_modified == datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
     assert morning.last_modified < next_day.last_modified
     # And a client holding the new copy is told it is current.
     assert _get(app, "/feeds/all.ics", "2026-12-03T18:00:00",

@@ -3,9 +3,9 @@ positions of data/SITES.md with honest precision, the OpenStreetMap/ODbL credit,
 `flask canal check` warning that keeps sites on the water beside the line."""
 from __future__ import annotations
 
-from itertools import pairwise
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest

@@ -12,8 +12,14 @@ import pytest
 from canal import ical, revisions
 from canal.loader import load, parse
 from ical_support import (
-    HOSTILE_TITLE, ODD_DESCRIPTION, ODD_TITLE, ROOT, every_selection, hostile_catalog,
-    odd_text_catalog, with_event,
+    HOSTILE_TITLE,
+    ODD_DESCRIPTION,
+    ODD_TITLE,
+    ROOT,
+    every_selection,
+    hostile_catalog,
+    odd_text_catalog,
+    with_event,
 )
 
 DATA = Path(__file__).parent / "data"

@@ -1,8 +1,9 @@
 """The fast VEVENT writer gives exactly icalendar's bytes, for every event we have."""
 from __future__ import annotations
 
-from itertools import pairwise
 import sys
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from canal import ical
 from canal.loader import load, parse
 from canal.revisions import Ledger, Revision
-from datetime import datetime, timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -25,7 +25,7 @@ CATALOGS = [ROOT / "events.toml"] + sorted(
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
 def test_fast_writer_matches_icalendar_byte_for_byte(path):
     catalog = load(path)
-    revision = Revision(7, datetime(2026, 11, 27, 8, 30, tzinfo=timezone.utc))
+    revision = Revision(7, datetime(2026, 11, 27, 8, 30, tzinfo=UTC))
     for event in catalog.events.values():
         for lang in ("zh", "en"):
             reference = ical.serialize(ical.vevent_for(event, catalog, lang, revision))

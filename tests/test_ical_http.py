@@ -1,7 +1,7 @@
 """Feeds over HTTP: URLs in both languages, headers, 404s and conditional requests."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -113,7 +113,7 @@ def test_ledger_path_from_config(tmp_path):
     [event] = icalendar.Calendar.from_ical(app.test_client().get("/events/boat-trip.ics").data).walk("VEVENT")
     # The entry is behind the content (fingerprints differ): provisionally one more.
     assert event["SEQUENCE"] == 8
-    assert event["DTSTAMP"].dt == datetime(2026, 10, 1, 8, tzinfo=timezone.utc)
+    assert event["DTSTAMP"].dt == datetime(2026, 10, 1, 8, tzinfo=UTC)
 
 
 def test_broken_ledger_stops_start_up_with_a_message(tmp_path):

@@ -2,7 +2,7 @@
 no X-LIC-ERROR, icalrestriction_check passes, and the occurrences are the site's own."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ def expected(catalog) -> dict[str, list[str]]:
     for occ in occurrences(catalog, FROM, TO):
         if occ.day >= FROM:
             start = occ.start.isoformat() if occ.event.all_day else \
-                occ.start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                occ.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             found.setdefault(occ.event.id, []).append(start)
     return found
 

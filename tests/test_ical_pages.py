@@ -92,8 +92,9 @@ def test_recurring_events_point_to_the_ics(app):
 
 
 def test_hostile_titles_stay_inert_in_links(app):
-    from canal.loader import parse
     from pathlib import Path
+
+    from canal.loader import parse
     text = (Path(__file__).parent / "data" / "minimal.toml").read_text(encoding="utf-8")
     app.extensions["canal_catalog"] = parse(text.replace(
         'title = { zh = "运河夜话" }', 'title = { zh = "\\"><script>alert(1)</script>&{{ 7*7 }}" }'))

@@ -6,7 +6,7 @@ the occurrence start times that `canal.recurrence.occurrences()` gives the site'
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import icalendar
@@ -17,7 +17,13 @@ from canal import ical, revisions
 from canal.loader import load
 from canal.recurrence import occurrences
 from ical_support import (
-    HOSTILE_TITLE, ODD_DESCRIPTION, ODD_TITLE, ROOT, hostile_catalog, odd_text_catalog, run_node,
+    HOSTILE_TITLE,
+    ODD_DESCRIPTION,
+    ODD_TITLE,
+    ROOT,
+    hostile_catalog,
+    odd_text_catalog,
+    run_node,
     write_feeds,
 )
 
@@ -96,7 +102,7 @@ def test_icaljs_reads_every_feed_in_beijing_time(feeds):
             else:
                 # Never floating: the machine runs in New York, the event in Beijing.
                 assert event["tzid"] == "Asia/Shanghai"
-                assert event["startUtc"] == start.astimezone(timezone.utc).strftime(
+                assert event["startUtc"] == start.astimezone(UTC).strftime(
                     "%Y-%m-%dT%H:%M:%S.000Z")
 
 
@@ -137,7 +143,7 @@ def test_node_ical_reads_every_feed(feeds):
     for occurrence in occurrences(catalog, FROM, TO):
         if not occurrence.event.all_day and occurrence.day >= FROM:
             expected.setdefault(occurrence.event.id, []).append(
-                occurrence.start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+                occurrence.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"))
     got: dict[str, list[str]] = {}
     for event in parsed[str(all_feed(files))]:
         if not event["dateOnly"]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
 import pytest
-from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from canal import ical, revisions
 from canal.cli import canal
@@ -16,7 +17,7 @@ from canal.loader import load, parse
 from ical_support import ROOT
 
 DATA = Path(__file__).parent / "data"
-LATER = datetime(2027, 1, 5, 3, 0, tzinfo=timezone.utc)
+LATER = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
 
 
 def minimal_text() -> str:
@@ -75,7 +76,7 @@ def test_text_change_moves_the_stamp_but_not_the_sequence():
     assert entry.sequence == ledger.entries["night-lecture"].sequence
     assert entry.modified == LATER
     # Running it again finds nothing to record: stamps move only when content did.
-    assert updated.updated(retitled, datetime(2030, 1, 1, tzinfo=timezone.utc))[1] == []
+    assert updated.updated(retitled, datetime(2030, 1, 1, tzinfo=UTC))[1] == []
 
 
 def test_unrecorded_event_gets_sequence_zero_and_a_fixed_stamp():
@@ -153,6 +154,7 @@ def test_fast_schedule_fingerprint_on_synthetic_events():
 def test_fast_schedule_fingerprint_on_any_text(name, address, english, lat, repeat, status, skipped):
     """Whatever characters names and rules hold, both ways write the same JSON."""
     from dataclasses import replace
+
     from canal.model import Catalog, Text
     catalog = load(DATA / "minimal.toml")
     event = next(e for e in catalog.events.values() if e.except_dates)

@@ -4,11 +4,10 @@ subscribers already have."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import icalendar
-import pytest
 
 from canal import create_app, ical, lunar, revisions
 from canal.loader import load, parse
@@ -17,8 +16,8 @@ from canal.recurrence import parse_rule
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 HOST = "canal.test"
-T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
-T1 = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+T1 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def feed(catalog, ledger, kind="all", id=None, lang="zh", year=None):
@@ -109,7 +108,7 @@ def test_a_moved_lunar_date_raises_that_events_sequence_and_no_other(monkeypatch
         after = by_uid(feed(moved_catalog, ledger))
         changed = {uid for uid in before if before[uid]["SEQUENCE"] != after[uid]["SEQUENCE"]}
         assert changed == {uid for uid in before if ical.event_id_of(uid, catalog) == "dragon-boat-race"}
-        race = f"dragon-boat-race-2029@beiyunhe.example.org"
+        race = "dragon-boat-race-2029@beiyunhe.example.org"
         assert start_of(after[race]) == "2029-06-17T09:00:00+08:00"  # same UID: an update
         assert after[race]["SEQUENCE"] == before[race]["SEQUENCE"] + 1
         updated, ids = ledger.updated(moved_catalog, T1)
@@ -175,7 +174,7 @@ def test_no_existing_subscriber_sees_a_duplicate_after_the_migration():
     assert new_ledger.entries["dragon-boat-race"].kept_uid != "none"
     fresh, _ = revisions.Ledger().updated(new_catalog, T1)
     assert fresh.entries["dragon-boat-race"].kept_uid == "none"
-    assert f"dragon-boat-race@beiyunhe.example.org" not in by_uid(feed(new_catalog, fresh))
+    assert "dragon-boat-race@beiyunhe.example.org" not in by_uid(feed(new_catalog, fresh))
 
 
 def test_the_kept_uid_survives_the_ledger_file(tmp_path):

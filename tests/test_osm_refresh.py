@@ -3,9 +3,9 @@ OpenStreetMap geometry, continuous with segment D, credited and licensed, and th
 credit stops calling the line approximate once no schematic reach is left."""
 from __future__ import annotations
 
-from itertools import pairwise
 import json
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner

@@ -1,9 +1,8 @@
 """Event and site pages: what a visitor reads, JSON-LD for search engines, hostile text."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 import pytest
 

@@ -48,6 +48,7 @@ def test_one_off_event_has_no_rule(catalog):
 def test_the_count_in_words_is_the_number_of_dates_that_happen(catalog):
     """COUNT includes the skipped dates (RFC 5545); the words count what visitors can attend."""
     import re
+
     from canal.recurrence import occurrences
     e = catalog.events["farm-food-festival"]
     happening = occurrences(catalog, date(2000, 1, 1), date(2100, 1, 1), [e])

@@ -7,8 +7,7 @@ import pytest
 
 from canal.loader import load
 from canal.model import Site, Text
-from canal.plan import (MAX_ITEMS, build_plan, distance_km, swapped, travel_minutes,
-                        with_item, without_item)
+from canal.plan import MAX_ITEMS, build_plan, distance_km, swapped, travel_minutes, with_item, without_item
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from pathlib import Path
-
 import icalendar
 import pytest
 

@@ -9,7 +9,8 @@ import re
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from canal import create_app
 from conftest import DATA, NOW

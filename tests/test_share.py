@@ -12,7 +12,6 @@ from PIL import Image
 from canal import create_app, sharecard
 from canal.loader import load
 from canal.model import Event, Text
-
 from conftest import DATA, NOW
 from pages_html import Page
 

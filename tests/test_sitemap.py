@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -119,7 +119,7 @@ def test_event_pages_carry_the_ledgers_date_as_lastmod(site):
         for prefix in ("", "/en"):
             lastmod = urls[f"{base}{prefix}/events/{event_id}/"]["lastmod"]
             assert datetime.fromisoformat(lastmod) == modified, event_id
-            assert lastmod == modified.astimezone(timezone.utc).isoformat()
+            assert lastmod == modified.astimezone(UTC).isoformat()
     # Pages the ledger knows nothing exact about say nothing rather than a guess.
     assert urls[base + "/"]["lastmod"] is None and urls[base + "/en/sites/"]["lastmod"] is None
 

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from topology import fetch, free_port, need_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,8 @@ def _install(tmp_path: Path, served: Path, run: Path, port: int):
     for name in ("events.toml", "events.revisions.toml", "events.holidays.toml"):
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, content / name)
-    mapping = [("/srv/canal/events.toml", str(content / "events.toml")), ("/srv/canal", str(ROOT)), ("/run/canal", str(run)),
+    mapping = [("/srv/canal/events.toml", str(content / "events.toml")), ("/srv/canal", str(ROOT)),
+               ("/run/canal", str(run)),
                ("/var/lib/canal-nginx", str(served / "nginx")), ("--listen 80", f"--listen 127.0.0.1:{port}")]
     installed = {}
     for unit in UNITS.glob("*.service"):

@@ -2,7 +2,7 @@
 map popup and the plan; open now from the browser's clock; the driver block's copy button."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from canal.loader import load
 from canal.navigation import APPS, site_links
@@ -68,7 +68,7 @@ def test_open_now_follows_the_browsers_clock_in_beijing_time(browser, live_serve
     # Beijing time, in a browser set to New York time.
     context = browser.new_context(locale="en-GB", timezone_id="America/New_York")
     page = context.new_page()
-    page.clock.set_fixed_time(datetime(2026, 12, 1, 3, 30, tzinfo=timezone.utc))
+    page.clock.set_fixed_time(datetime(2026, 12, 1, 3, 30, tzinfo=UTC))
     page.goto(live_server + "/en/sites/canal-museum/")
     now = page.locator(".hours__now")
     now.wait_for()
@@ -79,12 +79,12 @@ def test_open_now_follows_the_browsers_clock_in_beijing_time(browser, live_serve
     assert page.locator(".hours__week li").all_inner_texts() == [
         "Tue–Sun 10:00–20:00 (last entry 19:00)", "Closed on Mondays", "Open as usual on public holidays"]
 
-    page.clock.set_fixed_time(datetime(2026, 12, 1, 11, 30, tzinfo=timezone.utc))  # 19:30 in Beijing
+    page.clock.set_fixed_time(datetime(2026, 12, 1, 11, 30, tzinfo=UTC))  # 19:30 in Beijing
     page.reload()
     page.wait_for_function("document.querySelector('.hours__now').textContent.startsWith('Last')")
     assert now.inner_text() == "Last entry has passed (closes 20:00)"
 
-    page.clock.set_fixed_time(datetime(2026, 12, 6, 16, 30, tzinfo=timezone.utc))  # Monday 00:30
+    page.clock.set_fixed_time(datetime(2026, 12, 6, 16, 30, tzinfo=UTC))  # Monday 00:30
     page.reload()
     page.wait_for_function("document.querySelector('.hours__now').textContent.startsWith('Closed')")
     assert now.inner_text() == "Closed now; opens tomorrow at 10:00"

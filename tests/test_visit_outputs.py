@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
@@ -14,7 +14,7 @@ from canal.plan import build_plan
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
-LATER = datetime(2027, 1, 5, 3, 0, tzinfo=timezone.utc)
+LATER = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
 
 
 def vevents(catalog, ledger) -> dict[str, icalendar.Event]:

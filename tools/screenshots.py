@@ -28,7 +28,8 @@ PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "i
          "has_touch": True, "locale": "zh-CN"}
 SHOTS = [("home.png", "/", DESKTOP, False), ("calendar.png", "/calendar/2027/05/", DESKTOP, True),
          ("event.png", "/en/events/farm-food-festival/", DESKTOP, False),
-         ("events-phone.png", "/events/", PHONE, False), ("event-phone.png", "/events/farm-food-festival/", PHONE, False)]
+         ("events-phone.png", "/events/", PHONE, False),
+         ("event-phone.png", "/events/farm-food-festival/", PHONE, False)]
 
 
 def main() -> int:

@@ -1,17 +1,16 @@
 """Machine-readable outputs: the Atom feed, the JSON API and the sites' GeoJSON."""
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
 
 from .. import agenda, api, atom
-from ..safejson import json_for_script
 from ..revisions import EPOCH
-from .http import cached_page, occurrence_index, page_parameters
+from ..safejson import json_for_script
 from .current import canonical_url, catalog, now
+from .http import cached_page, occurrence_index, page_parameters
 from .language import current_lang, localized
 
 bp = Blueprint("api", __name__)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, render_template
 
 from .. import archive
-from .http import cached_page
 from .current import catalog, now
+from .http import cached_page
 from .language import localized
 
 bp = Blueprint("archive", __name__)

@@ -6,8 +6,8 @@ from typing import TypeGuard
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import agenda, archive, lunar
-from .http import cached_page
 from .current import catalog, now
+from .http import cached_page
 from .language import current_lang, localized
 
 bp = Blueprint("calendar", __name__)

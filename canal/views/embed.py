@@ -8,15 +8,15 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import agenda, embed
 from ..agenda import BadParameter, Filter
 from .assets import plain_name, stable_static_url
-from .http import cached_page
 from .current import canonical_url, catalog, now
+from .http import cached_page
 from .language import current_lang, localized
 from .pages import EXPECTED, bad_parameter
 from .security import allow_framing
@@ -105,7 +105,7 @@ def embed_path(options: embed.Options, lang: str) -> str:
     single = [(kind, ids[0]) for kind, ids in (("area", chosen.areas), ("site", chosen.sites),
                                                ("category", chosen.categories)) if ids]
     pairs = options.query()
-    if len(single) == 1 and len((chosen.areas + chosen.sites + chosen.categories)) == 1:
+    if len(single) == 1 and len(chosen.areas + chosen.sites + chosen.categories) == 1:
         kind, value = single[0]
         path = url_for(f"embed.{kind}", id=value, lang=lang)
         pairs = [(name, v) for name, v in pairs if name != kind]

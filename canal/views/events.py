@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from .. import agenda, archive, jsonld, recurrence, rules, visit
 from ..model import Occurrence
-from .http import cached_page, occurrence_index
 from .current import catalog, now, page_path
+from .http import cached_page, occurrence_index
 from .language import current_lang, localized
 from .share import share_images
 from .visit import holidays

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import calendar_links, ical, revisions
-from ..settings import StartupProblem
 from ..model import Event
-from .http import conditional
+from ..settings import StartupProblem
 from .current import canonical_url, catalog, now
+from .http import conditional
 from .language import current_lang, localized
 
 bp = Blueprint("feeds", __name__)

@@ -6,7 +6,7 @@ it lives in `g.lang`, and `url_for` keeps the current language unless told other
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, request

@@ -6,7 +6,7 @@ result to the macros in templates/_map.html and templates/_site_map.html.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _

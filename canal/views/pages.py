@@ -5,15 +5,15 @@ sites.py, api.py (endpoints `calendar.<name>`, `events.<name>`, ...).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from .. import agenda, links, recurrence, rules
 from .. import text as words
 from ..agenda import BadParameter
 from ..safejson import json_for_script
-from .http import cached_page
 from .current import catalog, now
+from .http import cached_page
 from .language import current_lang, localized
 
 bp = Blueprint("pages", __name__)

@@ -12,17 +12,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import calendar_links, plan as trip
+from .. import calendar_links
+from .. import plan as trip
 from ..agenda import BadParameter
-from ..safejson import json_for_script
-from ..text import punctuation
 from ..model import FIRST_YEAR, LAST_YEAR, Occurrence
 from ..plan_outputs import map_data, plan_calendar
-from .http import (RenderCache, conditional, etag_of, occurrence_index, page_last_modified,
-                   reads, this_hour)
-from .security import inline_script_hashes
+from ..safejson import json_for_script
+from ..text import punctuation
 from .current import canonical_url, catalog, now, settings
+from .http import RenderCache, conditional, etag_of, occurrence_index, page_last_modified, reads, this_hour
 from .language import current_lang, localized
+from .security import inline_script_hashes
 
 bp = Blueprint("plan", __name__)
 

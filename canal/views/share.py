@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import qr, sharecard
 from ..settings import StartupProblem
-from .http import conditional, etag_of
 from .current import canonical_url, catalog
+from .http import conditional, etag_of
 from .language import current_lang, localized, switch_url
 
 bp = Blueprint("share", __name__)

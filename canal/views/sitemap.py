@@ -5,8 +5,8 @@ from flask import Blueprint, Flask, abort, current_app
 
 from .. import sitemap
 from .api import content_updated
-from .http import conditional
 from .current import catalog, now
+from .http import conditional
 
 bp = Blueprint("sitemap", __name__)
 

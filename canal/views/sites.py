@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from .. import agenda, jsonld, recurrence
-from .http import cached_page
 from .current import catalog, now
+from .http import cached_page
 from .language import current_lang, localized
 
 bp = Blueprint("sites", __name__)
