@@ -157,3 +157,14 @@ def test_a_festival_is_not_named_for_a_leap_month():
     assert zh == "每年农历闰五月初五（无闰五月的年份改在五月初五），共2次"
     assert en == ("every year on the 5th day of the leap 5th lunar month "
                   "(in years without a leap 5th month, in the regular 5th month), 2 times")
+
+
+def test_the_last_day_of_the_twelfth_month_is_new_years_eve_however_it_is_written():
+    eve = LunarDate(2027, 12, 29).to_solar_date()  # lunar 2027's 12th month has 29 days
+    for repeat, day_zh, day_en in (
+            ("BYMONTHDAY=-1", "最后一天", "the last day"),
+            # The 30th, or the 29th where the month has no 30th: still 除夕 every year.
+            ("BYMONTHDAY=30;SKIP=BACKWARD", "三十", "the 30th day")):
+        assert words(f"RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=12;{repeat};COUNT=2", eve.isoformat()) == (
+            f"每年农历腊月{day_zh}（除夕），共2次",
+            f"every year on {day_en} of the 12th lunar month (Chinese New Year's Eve), 2 times")
