@@ -211,3 +211,16 @@ description = { zh = "北。" }
     # 0.08 degree of latitude: 8.9 km.
     assert [o.event.id for o in plan_of(catalog, "a", nearby_km=8.8).days[0].nearby] == []
     assert [o.event.id for o in plan_of(catalog, "a", nearby_km=9).days[0].nearby] == ["n"]
+
+
+def test_a_site_exactly_at_the_radius_is_nearby(catalog):
+    exactly = distance_km(catalog.sites["wharf"], catalog.sites["museum"])
+    near = [o.event.id for o in plan_of(catalog, "a", nearby_km=exactly).days[0].nearby]
+    assert "b" in near and "talk" in near
+    assert "b" not in [o.event.id for o in plan_of(catalog, "a", nearby_km=exactly - 1e-9).days[0].nearby]
+
+
+def test_a_site_due_east_just_inside_the_radius_is_nearby(catalog):
+    # 0.1 degree of longitude east at 39.88 N is 8.5358 km: inside 8.55 km.
+    assert "b" in [o.event.id for o in plan_of(catalog, "a", nearby_km=8.55).days[0].nearby]
+    assert "b" not in [o.event.id for o in plan_of(catalog, "a", nearby_km=8.53).days[0].nearby]
