@@ -64,3 +64,6 @@ def problems(text: str) -> list[str]:
     except LoadError as err:
         return [str(p) for p in err.problems]
     raise AssertionError("the loader accepted the file")
+
+# The shipped public holidays (State Council notices, with their sources).
+ROOT_HOLIDAYS = __import__("pathlib").Path(__file__).resolve().parent.parent / "events.holidays.toml"

@@ -212,7 +212,8 @@ def test_paginate_counts_pages_and_refuses_one_past_the_last():
     assert (empty.items, empty.count, empty.total) == ([], 1, 0)
     with pytest.raises(BadParameter) as caught:
         agenda.paginate(items, 4)
-    assert (caught.value.value, caught.value.expected, caught.value.details) == ("4", "page-max", {"pages": 3})
+    assert (caught.value.parameter, caught.value.value, caught.value.expected, caught.value.details) == (
+        "page", "4", "page-max", {"pages": 3})
     assert agenda.paginate(list(range(5)), 2, size=3).items == [3, 4]
 
 
@@ -270,6 +271,7 @@ def test_month_path_parts(year, month, ok):
         agenda.parse_month(year, month)
     which = "year" if not (year.isascii() and len(year) == 4 and 2000 <= int(year) <= 2100) else "month"
     assert (caught.value.parameter, caught.value.expected) == (which, which)
+    assert caught.value.value == (year if which == "year" else month)
     if which == "year":
         assert caught.value.details == {"min": 2000, "max": 2100}
 
@@ -337,3 +339,92 @@ def test_the_next_one_after_an_empty_result_skips_cancelled_ones(catalog):
     assert agenda.next_after(catalog, far, NOW) is None
     assert agenda.next_after(catalog, Filter(sites=("fair-ground",), end=date(2027, 2, 28)),
                              NOW - timedelta(days=1)).event.id == "march"
+
+
+# --- The month grid's lanes, repeats and notes ---------------------------------------------------
+
+def grid_days(catalog, year, month, today=date(2027, 1, 1)):
+    return {d.date: d for week in agenda.month_grid(catalog, year, month, today).weeks for d in week}
+
+
+def test_the_grid_holds_the_first_and_last_days_shown_from_other_months():
+    # April 2027 is shown from Monday 29 March to Sunday 2 May.
+    cat = catalog_of(event_toml("first", start="2027-03-29T10:00:00", end="2027-03-29T11:00:00"),
+                     event_toml("last", start="2027-05-02T10:00:00", end="2027-05-02T11:00:00"),
+                     event_toml("after", start="2027-05-03T10:00:00", end="2027-05-03T11:00:00"))
+    month = agenda.month_grid(cat, 2027, 4, date(2027, 4, 1))
+    assert (month.year, month.month) == (2027, 4)
+    assert [week[0].date for week in month.weeks] == [date(2027, 3, 29), date(2027, 4, 5), date(2027, 4, 12),
+                                                      date(2027, 4, 19), date(2027, 4, 26)]
+    days = {d.date: d for week in month.weeks for d in week}
+    assert [o.event.id for o in days[date(2027, 3, 29)].occurrences] == ["first"]
+    assert [o.event.id for o in days[date(2027, 5, 2)].occurrences] == ["last"]
+    assert not days[date(2027, 3, 29)].in_month and days[date(2027, 4, 1)].in_month
+
+
+def test_longer_festivals_take_the_upper_lanes_and_lanes_are_few():
+    # Week of Monday 11 January 2027.
+    cat = catalog_of(event_toml("b-short", start="2027-01-11", end="2027-01-12"),
+                     event_toml("a-long", start="2027-01-11", end="2027-01-15"),
+                     event_toml("c-same", start="2027-01-11", end="2027-01-12"),
+                     event_toml("d-later", start="2027-01-13", end="2027-01-14"))
+    days = grid_days(cat, 2027, 1)
+    monday = days[date(2027, 1, 11)]
+    assert [(s.occurrence.event.id, s.lane, s.length) for s in monday.starts] == [
+        ("a-long", 0, 5), ("b-short", 1, 2), ("c-same", 2, 2)]
+    assert [lane.occurrence.event.id if lane else None for lane in monday.lanes] == ["a-long", "b-short", "c-same"]
+    # Wednesday: lane 1 is free again, so the later festival takes it; lane 2 stays as a gap.
+    wednesday = days[date(2027, 1, 13)]
+    assert [(s.occurrence.event.id, s.lane) for s in wednesday.starts] == [("d-later", 1)]
+    assert [lane.occurrence.event.id if lane else None for lane in wednesday.lanes] == ["a-long", "d-later", None]
+    # A week without festivals has no lanes at all; festivals are not in the day's list.
+    assert days[date(2027, 1, 4)].lanes == () and days[date(2027, 1, 11)].occurrences == []
+
+
+def test_a_festival_begun_last_month_is_drawn_from_the_first():
+    cat = catalog_of(event_toml("fest", start="2026-12-30", end="2027-01-02"))
+    days = grid_days(cat, 2027, 1)
+    [span] = days[date(2027, 1, 1)].starts
+    assert (span.first, span.last, span.continues_before) == (date(2027, 1, 1), date(2027, 1, 2), True)
+    assert days[date(2026, 12, 30)].lanes == () and days[date(2026, 12, 31)].starts == []
+    # Nor is one starting on the last day of the month drawn into the next month's days.
+    cat = catalog_of(event_toml("fest", start="2027-01-31", end="2027-02-02"))
+    [span] = grid_days(cat, 2027, 1)[date(2027, 1, 31)].starts
+    assert (span.first, span.last, span.continues_after) == (date(2027, 1, 31), date(2027, 1, 31), True)
+
+
+def test_the_same_time_on_several_days_of_a_week_is_listed_once():
+    cat = catalog_of(
+        event_toml("weekend", start="2027-01-09T14:00:00", end="2027-01-09T15:00:00",
+                   repeat='"FREQ=WEEKLY;BYDAY=SA,SU;COUNT=4"'),
+        event_toml("daily", start="2027-01-11", repeat='"FREQ=DAILY;COUNT=3"'),
+        event_toml("night", start="2027-01-09T22:00:00", end="2027-01-10T01:00:00"))
+    days = grid_days(cat, 2027, 1)
+    saturday, sunday = days[date(2027, 1, 9)], days[date(2027, 1, 10)]
+    assert [(o.event.id, again) for o, again in zip(saturday.occurrences, saturday.again)] == [
+        ("weekend", (date(2027, 1, 10),)), ("night", ())]
+    # Sunday: the weekend event is a repeat; the night goes on from Saturday (listed as begun there).
+    assert [(o.event.id, again) for o, again in zip(sunday.occurrences, sunday.again)] == [
+        ("night", ()), ("weekend", None)]
+    assert not sunday.only_repeats and not saturday.only_repeats
+    monday = days[date(2027, 1, 11)]
+    assert monday.again == ((date(2027, 1, 12), date(2027, 1, 13)),)
+    assert days[date(2027, 1, 12)].again == (None,) and days[date(2027, 1, 12)].only_repeats
+    assert days[date(2027, 1, 13)].only_repeats and not days[date(2027, 1, 14)].only_repeats
+    # The next week starts afresh.
+    assert days[date(2027, 1, 16)].again == ((date(2027, 1, 17),),)
+
+
+def test_grid_days_carry_the_lunar_day_and_the_holidays(tmp_path):
+    import shutil
+    from canal.loader import load
+    from edges import ROOT_HOLIDAYS
+    events = tmp_path / "events.toml"
+    events.write_text(HEAD, encoding="utf-8")
+    shutil.copy(ROOT_HOLIDAYS, tmp_path / "events.holidays.toml")
+    days = grid_days(load(events), 2026, 2, date(2026, 2, 17))
+    assert days[date(2026, 2, 17)].today and days[date(2026, 2, 17)].note.festival.zh == "春节"
+    assert days[date(2026, 2, 15)].holiday.id == "spring-festival" and days[date(2026, 2, 15)].notable
+    assert days[date(2026, 2, 14)].workday_for.id == "spring-festival" and days[date(2026, 2, 14)].notable
+    assert days[date(2026, 2, 14)].holiday is None and days[date(2026, 2, 15)].workday_for is None
+    assert not days[date(2026, 2, 10)].notable
