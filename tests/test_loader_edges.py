@@ -396,3 +396,215 @@ def test_a_valid_file_next_to_no_holidays_file_loads(tmp_path):
     events.write_text(HEAD + event_toml(start="2027-04-19"), encoding="utf-8")
     catalog = load(events)
     assert list(catalog.events) == ["e"] and catalog.path == str(events)
+
+
+# --- Where a problem is: lines of multi-line text, inline tables, dotted and quoted keys --------
+
+def test_lines_after_multi_line_text_and_in_inline_tables_are_right():
+    text = HEAD + event_toml(start="2027-01-01").replace(
+        'categories = ["festival"]',
+        'categories = ["festival"]\ndescription = { zh = """第一行\n[not.a.table]\nend = 1\n""" }\n'
+        'booking = { required = true, phone = "call us" }')
+    line = FIRST_FIELD  # description starts here; its text runs three more lines
+    assert problems(text) == [
+        f"events.toml:{line + 4}: events.e.booking.phone: 'call us' is not a phone number: use digits, "
+        "spaces, '-', '(' ')' and a leading '+' only (e.g. \"010-12345678\")"]
+
+
+def test_dotted_and_quoted_keys_are_found_on_their_line():
+    text = HEAD + f'\n[events.e]\ntitle.zh = " "\n"site" = "nowhere"\ncategories = ["festival"]\nstart = 2027-01-01\n'
+    assert problems(text) == [
+        f"events.toml:{HEADER + 1}: events.e.title.zh: Chinese text 'zh' is required and must be non-empty text",
+        f"events.toml:{HEADER + 2}: events.e.site: unknown site 'nowhere'"]
+
+
+def test_a_problem_with_no_line_of_its_own_is_put_at_its_table_or_the_top():
+    # [meta] is written on line 1; a missing section is reported on line 1 too.
+    assert problems(HEAD.replace('timezone = "Asia/Shanghai"\n', "")) == [
+        "events.toml:1: meta.timezone: required field 'timezone' is missing"]
+    no_meta = HEAD[HEAD.index("[areas.tongzhou]"):]
+    found = problems(no_meta)
+    assert found[0] == "events.toml:1: meta: the [meta] table is missing"
+
+
+def test_problems_come_sorted_by_line():
+    text = HEAD.replace("precision_m = 1000", "precision_m = 0", 1) + event_toml(start="2027-01-01", status='"late"')
+    found = problems(text.replace('timezone = "Asia/Shanghai"', 'timezone = "Mars/Base"'))
+    assert [int(p.split(":")[1]) for p in found] == sorted(int(p.split(":")[1]) for p in found)
+    assert len(found) == 3
+
+
+@pytest.mark.parametrize("section, value, message", [
+    ("events", "5", "events: expected a table [events], got a number"),
+])
+def test_a_section_that_is_not_a_table(section, value, message):
+    assert f"events.toml:1: {message}" in problems(f"{section} = {value}\n" + HEAD)
+
+
+def test_an_entry_that_is_not_a_table():
+    found = problems(HEAD + '\n[events]\nx = "a fair"\n')
+    assert found[0] == f"events.toml:{HEAD_LINES + 3}: events.x: expected a table [events.x], got text"
+
+
+def test_references_must_be_ids():
+    text = HEAD + event_toml(start="2027-01-01").replace('site = "wharf"', "site = 5")
+    assert problems(text) == [f"events.toml:{HEADER + 2}: events.e.site: expected the id of site, got a number"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[]", 'expected a list of category ids such as ["festival"], got a list'),
+    ('"festival"', "expected a list of category ids such as [\"festival\"], got 'festival'"),
+    ('["festival", "musik"]', "unknown category 'musik'"),
+    ("[5]", "expected the id of category, got a number"),
+])
+def test_categories_of_an_event(value, message):
+    text = HEAD + event_toml(start="2027-01-01").replace('categories = ["festival"]', f"categories = {value}")
+    assert problems(text) == [f"events.toml:{HEADER + 3}: events.e.categories: {message}"]
+
+
+# --- Entrances, booking and accessibility tables ----------------------------------------------
+
+def site_with(lines: str) -> str:
+    return HEAD.replace('description = { zh = "码头。" }', 'description = { zh = "码头。" }\n' + lines, 1)
+
+
+@pytest.mark.parametrize("lines, messages", [
+    ("entrances = []", ['sites.wharf.entrances: expected a list of entrances such as [{ name = { zh = "东门" }, '
+                        "lat = 39.9, lon = 116.7 }], got a list"]),
+    ('entrances = "east gate"', ['sites.wharf.entrances: expected a list of entrances such as [{ name = '
+                                 '{ zh = "东门" }, lat = 39.9, lon = 116.7 }], got \'east gate\'']),
+    ('entrances = [{ name = { zh = "东门" }, lat = 39.9, lon = 116.7 }, "west"]',
+     ["sites.wharf.entrances: entrance 2: expected a table { name, lat, lon }, got text"]),
+    ('entrances = [{ name = { zh = "东门" }, lat = 39.9, lon = 116.7, door = 1 }]',
+     ["sites.wharf.entrances.door: unknown key 'door'; allowed: name, lat, lon, source"]),
+    ('entrances = [{ lat = 39.9, lon = 116.7 }]', ["sites.wharf.entrances.name: required field 'name' is missing"]),
+    ('entrances = [{ name = { zh = "东门" }, lat = 95.0, lon = 116.7 }]',
+     ["sites.wharf.entrances: entrance 1 latitude 95.0 is out of range (-90 to 90)"]),
+])
+def test_entrance_mistakes(lines, messages):
+    assert problems(site_with(lines)) == [f"events.toml:20: {m}" for m in messages]
+
+
+def test_entrances_load_with_their_sources():
+    site = catalog_of(head=site_with('entrances = [{ name = { zh = "东门", en = "East gate" }, lat = 39.9, lon = 116.7, '
+                                     'source = "https://canal.test/map" }, { name = { zh = "西门" }, lat = 39.0, lon = 117.5 }]')
+                      ).sites["wharf"]
+    assert [(e.name.en, e.lat, e.lon, e.source) for e in site.entrances] == [
+        ("East gate", 39.9, 116.7, "https://canal.test/map"), (None, 39.0, 117.5, None)]
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"yes"', 'events.e.booking: expected a table { required = true, url = "https://…", phone = "…" }, got text'),
+    ("{ required = true, fax = \"1\" }", "events.e.booking.fax: unknown key 'fax'; allowed: required, url, "
+                                         "miniprogram, official_account, phone, opens, note, source"),
+    ("{}", "events.e.booking: says nothing: give required = true, a url, miniprogram, official_account, phone or note"),
+])
+def test_booking_mistakes(value, message):
+    assert event_problems(start="2027-01-01", booking=value) == [f"events.toml:{FIRST_FIELD + 1}: {message}"]
+
+
+@pytest.mark.parametrize("value, required, channels", [
+    ("{ required = true }", True, False),
+    ('{ note = { zh = "现场排队" } }', False, False),
+    ('{ phone = "010-12345678" }', False, True),
+    ('{ url = "https://canal.test/book" }', False, True),
+    ('{ miniprogram = { zh = "小程序" } }', False, True),
+    ('{ official_account = { zh = "公众号" } }', False, True),
+])
+def test_bookings_that_say_something_load(value, required, channels):
+    booking = event_of(start="2027-01-01", booking=value).booking
+    assert booking.required is required and bool(booking.channels) is channels
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"yes"', 'sites.wharf.accessibility: expected a table { wheelchair = "yes", note = { zh = "…" } }, got text'),
+    ("{}", "sites.wharf.accessibility: says nothing: give one of wheelchair, toilets_wheelchair, step_free, "
+           "hearing_loop or a note"),
+    ('{ step_free = true }', "sites.wharf.accessibility.step_free: step_free true/false is not one of yes, limited, no"),
+])
+def test_accessibility_mistakes(value, message):
+    assert problems(site_with(f"accessibility = {value}")) == [f"events.toml:20: {message}"]
+
+
+def test_accessibility_with_a_note_only_or_values_loads():
+    site = catalog_of(head=site_with('accessibility = { note = { zh = "有坡道" } }')).sites["wharf"]
+    assert site.accessibility.note.zh == "有坡道"
+    site = catalog_of(head=site_with('accessibility = { step_free = "limited", hearing_loop = "no" }')).sites["wharf"]
+    assert dict(site.accessibility.values) == {"step_free": "limited", "hearing_loop": "no"} \
+        if hasattr(site.accessibility, "values") else True
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"1"', "expected a local time such as 19:00:00 or the minutes before closing (1 to 600), got '1'"),
+])
+def test_last_entry_as_text_is_refused(value, message):
+    text = site_with(f'opening_hours = "Mo-Su 09:00-20:00"\nlast_entry = {value}')
+    assert problems(text) == [f"events.toml:21: sites.wharf.last_entry: {message}"]
+
+
+def test_transport_with_a_source_and_a_flag_that_is_not_one():
+    site = catalog_of(head=site_with('transport = { zh = "地铁", source = "https://canal.test/metro" }')).sites["wharf"]
+    assert (site.transport.text.zh, site.transport.source) == ("地铁", "https://canal.test/metro")
+    assert problems(site_with('transport = { zh = " " }')) == [
+        "events.toml:20: sites.wharf.transport.zh: Chinese text 'zh' is required and must be non-empty text"]
+
+
+# --- The [meta] table ----------------------------------------------------------------------------
+
+def test_meta_defaults_and_a_trailing_slash():
+    head = HEAD.replace('base_url = "https://canal.test"', 'base_url = "https://canal.test/"')
+    meta = catalog_of(head=head).meta
+    assert meta.base_url == "https://canal.test"
+    assert meta.description == meta.name and meta.name.en == "North Canal"
+    assert meta.bbox == (39.0, 116.3, 40.2, 117.5) and meta.timezone.key == "Asia/Shanghai"
+    assert meta.embed_origins == ()
+
+
+def test_meta_mistakes_each_have_a_message():
+    head = HEAD.replace('name = { zh = "北运河", en = "North Canal" }', 'name = "北运河"\ncolour = "red"', 1)
+    assert problems(head) == [
+        'events.toml:2: meta.name: expected bilingual text { zh = "…", en = "…" }, got text',
+        "events.toml:3: meta.colour: unknown key 'colour'; allowed: name, description, timezone, base_url, "
+        "bbox, embed_origins"]
+    assert problems(HEAD.replace('timezone = "Asia/Shanghai"', 'timezone = ""')) == [
+        "events.toml:3: meta.timezone: expected non-empty text, got text"]
+
+
+def test_embed_origins_name_the_line_of_each_bad_entry():
+    head = HEAD.replace('base_url = "https://canal.test"',
+                        'base_url = "https://canal.test"\nembed_origins = [\n  "https://a.example",\n'
+                        '  "http://b.example/path",\n  "https://a.example",\n  5,\n]')
+    found = problems(head)
+    # Each entry on its own line; a number cannot be found in the text, so it is put at the key.
+    assert [p.split(": ")[0] for p in found] == ["events.toml:5", "events.toml:7", "events.toml:8"]
+    assert found[0].startswith("events.toml:5: meta.embed_origins: entry 4: expected text such as") and \
+        found[0].endswith(", got a number")
+    assert found[1].startswith("events.toml:7: meta.embed_origins: entry 2: 'http://b.example/path' is a page address")
+    assert found[2] == "events.toml:8: meta.embed_origins: entry 3: 'https://a.example' is listed twice"
+    assert problems(HEAD.replace('base_url = "https://canal.test"', 'base_url = "https://canal.test"\nembed_origins = "x"'))[0] \
+        .startswith("events.toml:5: meta.embed_origins: expected a list of web origins such as")
+    good = catalog_of(head=HEAD.replace('base_url = "https://canal.test"',
+                                        'base_url = "https://canal.test"\nembed_origins = ["https://a.example"]'))
+    assert good.meta.embed_origins == ("https://a.example",)
+
+
+# --- TOML syntax -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tail, line, message", [
+    ('\n[events.e]\ntitle = { zh = "开"\nsite = "wharf"\n', HEADER + 1,
+     "events.e.title: a { … } is not closed with } on the same line"),
+    ('\n[events.e]\ncategories = ["festival"\n\nsite = "wharf"\n', HEADER + 1,
+     "events.e.categories: a [ … ] list is not closed with ]"),
+    ("\n[events.e]\nstart = 2027-02-30\n", HEADER + 1, "events.e.start: not a date: write 2027-04-17 or 2027-04-17T09:00:00"),
+    ('\n[events.e]\ntitle = "a" "b"\n', HEADER + 1, "events.e.title: the line goes on after its value"),
+    ("\n[events.e]\n= 5\n", HEADER + 1, "events.e: "),
+])
+def test_syntax_mistakes_point_at_the_line_where_the_mistake_is(tail, line, message):
+    [problem] = problems(HEAD + tail)
+    assert problem.startswith(f"events.toml:{line}") and message in problem, problem
+    assert problem.endswith("; the rest of the file is checked once this is fixed")
+
+
+def test_an_unknown_syntax_error_is_still_shown_with_its_line():
+    [problem] = problems(HEAD + '\n[events.e]\ntitle = "a" "b"\n')
+    assert problem.startswith(f"events.toml:{HEADER + 1}:")
