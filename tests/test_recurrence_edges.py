@@ -192,3 +192,15 @@ def test_a_timed_lunar_event_keeps_its_time():
         ("boat", start + timedelta(hours=9))]
     assert only(catalog, "boat", start + timedelta(hours=11), start + timedelta(hours=12)) == []
     assert only(catalog, "boat", start, start + timedelta(hours=9)) == []
+
+
+def test_an_all_day_event_comes_before_a_timed_one_starting_at_midnight():
+    catalog = catalog_of(event_toml("z-day", start="2027-01-09"),
+                         event_toml("a-midnight", start="2027-01-09T00:00:00", end="2027-01-09T01:00:00"))
+    assert [o.event.id for o in occurrences(catalog, date(2027, 1, 9), date(2027, 1, 10))] == ["z-day", "a-midnight"]
+
+
+def test_upcoming_looks_a_year_and_a_day_ahead_by_default():
+    catalog = catalog_of(event_toml("last-in", start="2028-01-09T11:59:59", end="2028-01-09T12:30:00"),
+                         event_toml("first-out", start="2028-01-09T12:00:00", end="2028-01-09T12:30:00"))
+    assert [o.event.id for o in upcoming(catalog, at(8, 12))] == ["last-in"]  # 2027-01-08 + 366 days
