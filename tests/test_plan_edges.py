@@ -224,3 +224,16 @@ def test_a_site_due_east_just_inside_the_radius_is_nearby(catalog):
     # 0.1 degree of longitude east at 39.88 N is 8.5358 km: inside 8.55 km.
     assert "b" in [o.event.id for o in plan_of(catalog, "a", nearby_km=8.55).days[0].nearby]
     assert "b" not in [o.event.id for o in plan_of(catalog, "a", nearby_km=8.53).days[0].nearby]
+
+
+def test_added_items_are_split_at_commas_and_checked_against_each_item_of_the_plan(catalog):
+    assert normalise(catalog, [f"a@{DAY},b@{DAY}"], [f"b@{DAY}"]) == ([f"a@{DAY}", f"b@{DAY}"], [])
+    assert normalise(catalog, [f"b@{DAY}"], [f"b@{DAY},c@{DAY}", f"d@{DAY}"]) == (
+        [f"b@{DAY}", f"c@{DAY}", f"d@{DAY}"], [])
+    keys, notices = normalise(catalog, [f"a@{DAY}"], [f"b@{DAY},c@{DAY}"], limit=2)
+    assert keys == [f"a@{DAY}", f"b@{DAY}"] and [(n.item, n.reason) for n in notices] == [(f"c@{DAY}", "too-many")]
+
+
+def test_the_plans_limit_is_passed_on(catalog):
+    plan = build_plan(catalog, [f"a@{DAY},b@{DAY},c@{DAY}"], limit=2)
+    assert plan.keys == [f"a@{DAY}", f"b@{DAY}"] and [n.reason for n in plan.notices] == ["too-many"]
