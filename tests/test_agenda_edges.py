@@ -428,3 +428,18 @@ def test_grid_days_carry_the_lunar_day_and_the_holidays(tmp_path):
     assert days[date(2026, 2, 14)].workday_for.id == "spring-festival" and days[date(2026, 2, 14)].notable
     assert days[date(2026, 2, 14)].holiday is None and days[date(2026, 2, 15)].workday_for is None
     assert not days[date(2026, 2, 10)].notable
+
+
+def test_the_next_one_keeps_the_area_and_words_and_starts_at_now_when_to_was_yesterday(catalog):
+    assert agenda.next_after(catalog, Filter(areas=("langfang",), end=date(2027, 1, 9)), NOW).event.id == "sunday"
+    assert agenda.next_after(catalog, Filter(q="boats", end=date(2027, 1, 8)), NOW).event.id == "evening"
+    early = catalog_of(event_toml("early", start="2027-01-09T07:00:00", end="2027-01-09T08:00:00"),
+                       event_toml("late", start="2027-01-09T19:00:00", end="2027-01-09T20:00:00"))
+    assert agenda.next_after(early, Filter(end=date(2027, 1, 8)), NOW).event.id == "late"
+
+
+def test_shortcut_ranges_come_with_their_names():
+    today = date(2027, 1, 6)  # a Wednesday
+    assert agenda.shortcuts(today) == [
+        ("today", today, today), ("weekend", date(2027, 1, 9), date(2027, 1, 10)),
+        ("week", today, date(2027, 1, 12)), ("month", today, date(2027, 1, 31))]
