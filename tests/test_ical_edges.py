@@ -224,3 +224,13 @@ def test_feeds_are_kept_per_language_kind_and_year():
     later = cache.get("zh", "all", None, 2028)
     assert len(vevents(later.body)) == len(vevents(first.body)) + 1
     assert cache.get("zh", "events", "boat", 2027).filename == "events-boat.ics"
+
+
+def test_a_lunar_rule_ending_at_a_utc_time_ends_on_the_local_day():
+    # 17:00 UTC on 15 June 2029 is 01:00 on the 16th in Shanghai: the 2029 Dragon Boat day is in.
+    assert dragon_boat(2029) == date(2029, 6, 16)
+    first = dragon_boat(2027)
+    cat = catalog_of(event_toml("boat", start=first.isoformat(),
+                                repeat='"RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5;UNTIL=20290615T170000Z"'))
+    assert [o.start for _, o, _ in ical.lunar_published(cat.events["boat"], cat, None)] == [
+        dragon_boat(2027), dragon_boat(2028), dragon_boat(2029)]
