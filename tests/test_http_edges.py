@@ -178,3 +178,9 @@ def test_footprint_counts_contents_and_shared_objects_once():
     for kind in (tuple, frozenset, set):
         value = kind([body])
         assert http.footprint(value) == sys.getsizeof(value) + sys.getsizeof(body)
+
+
+def test_footprint_counts_a_key_that_is_also_a_value_once():
+    import sys
+    text = "x" * 300
+    assert http.footprint({text: text}) == sys.getsizeof({text: text}) + sys.getsizeof(text)
