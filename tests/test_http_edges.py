@@ -184,3 +184,18 @@ def test_footprint_counts_a_key_that_is_also_a_value_once():
     import sys
     text = "x" * 300
     assert http.footprint({text: text}) == sys.getsizeof({text: text}) + sys.getsizeof(text)
+
+
+@pytest.mark.parametrize("later, rebuilt", [
+    # Built on 1 January 2027 for [25 December 2026, 2 February 2028): a year and a day ahead of
+    # "now" must fit in it, so it lasts until 30 January at this hour.
+    ("2027-01-30T09:00:00", False), ("2027-01-31T09:00:00", True),
+    ("2026-12-25T00:00:00", False), ("2026-12-24T23:59:59", True),
+])
+def test_the_occurrence_index_is_rebuilt_when_a_year_ahead_leaves_it(later, rebuilt):
+    app = make_app("2027-01-01T09:00:00")
+    with app.test_request_context("/"):
+        index = http.occurrence_index()
+    app.config["CANAL_NOW"] = later
+    with app.test_request_context("/"):
+        assert (http.occurrence_index() is not index) is rebuilt
