@@ -608,3 +608,21 @@ def test_syntax_mistakes_point_at_the_line_where_the_mistake_is(tail, line, mess
 def test_an_unknown_syntax_error_is_still_shown_with_its_line():
     [problem] = problems(HEAD + '\n[events.e]\ntitle = "a" "b"\n')
     assert problem.startswith(f"events.toml:{HEADER + 1}:")
+
+
+def test_lines_after_literal_multi_line_text_are_right():
+    text = HEAD + event_toml(start="2027-01-01").replace(
+        'categories = ["festival"]',
+        "categories = [\"festival\"]\ndescription = { zh = '''一\n二 = 3\n[x]\n''' }\nurl = \"ftp://x\"")
+    assert problems(text) == [
+        f"events.toml:{FIRST_FIELD + 4}: events.e.url: 'ftp://x' is not a web address: expected https://…"]
+
+
+def test_a_repeated_origin_in_single_quotes_or_on_one_line_is_found():
+    head = HEAD.replace('base_url = "https://canal.test"',
+                        "base_url = \"https://canal.test\"\nembed_origins = [\n  'https://a.example',\n"
+                        "  'https://a.example',\n]")
+    assert problems(head) == ["events.toml:7: meta.embed_origins: entry 2: 'https://a.example' is listed twice"]
+    head = HEAD.replace('base_url = "https://canal.test"',
+                        'base_url = "https://canal.test"\nembed_origins = ["https://a.example", "https://a.example"]')
+    assert problems(head) == ["events.toml:5: meta.embed_origins: entry 2: 'https://a.example' is listed twice"]
