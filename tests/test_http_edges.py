@@ -128,7 +128,7 @@ def test_the_occurrence_index_is_kept_until_now_leaves_it():
 
 
 def test_this_hour_and_the_cache_key_parameters():
-    app = make_app("2030-06-01T10:42:17")
+    app = make_app("2030-06-01T10:42:17.123456")
     with app.test_request_context("/events/?q=x&zz=1&area=b&area=a&page=2"):
         assert http.this_hour().isoformat() == "2030-06-01T10:00:00+08:00"
         assert http.canonical_query() == (("area", ("b", "a")), ("page", ("2",)), ("q", ("x",)))
@@ -199,3 +199,14 @@ def test_the_occurrence_index_is_rebuilt_when_a_year_ahead_leaves_it(later, rebu
     app.config["CANAL_NOW"] = later
     with app.test_request_context("/"):
         assert (http.occurrence_index() is not index) is rebuilt
+
+
+def test_the_occurrence_index_follows_a_new_catalog():
+    from canal.loader import load
+    app = make_app("2027-01-01T09:00:00")
+    with app.test_request_context("/"):
+        old = http.occurrence_index()
+        app.extensions["canal_catalog"] = load(DATA / "minimal.toml")  # what a content reload does
+        new = http.occurrence_index()
+        assert new is not old and new.catalog is app.extensions["canal_catalog"]
+        assert http.occurrence_index() is new
