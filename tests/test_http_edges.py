@@ -206,7 +206,7 @@ def test_the_occurrence_index_follows_a_new_catalog():
     app = make_app("2027-01-01T09:00:00")
     with app.test_request_context("/"):
         old = http.occurrence_index()
-        app.extensions["canal_catalog"] = load(DATA / "minimal.toml")  # what a content reload does
+        app.extensions["canal_catalog"] = load(DATA / "minimal.toml")  # as the static export swaps it
         new = http.occurrence_index()
         assert new is not old and new.catalog is app.extensions["canal_catalog"]
         assert http.occurrence_index() is new
