@@ -168,3 +168,22 @@ def test_the_last_day_of_the_twelfth_month_is_new_years_eve_however_it_is_writte
         assert words(f"RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=12;{repeat};COUNT=2", eve.isoformat()) == (
             f"每年农历腊月{day_zh}（除夕），共2次",
             f"every year on {day_en} of the 12th lunar month (Chinese New Year's Eve), 2 times")
+
+
+def test_a_leap_month_rule_moved_forward_in_words():
+    # 2028 has a leap 5th month; the 12th month is never leap here, so its rule moves to New Year.
+    assert words("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5L;BYMONTHDAY=5;SKIP=FORWARD;COUNT=2",
+                 LunarDate(2028, 5, 5, 1).to_solar_date().isoformat()) == (
+        "每年农历闰五月初五（无闰五月的年份改在六月初五），共2次",
+        "every year on the 5th day of the leap 5th lunar month (in years without a leap 5th month, "
+        "in the 6th month), 2 times")
+    assert words("RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=12L;BYMONTHDAY=1;SKIP=FORWARD;COUNT=2",
+                 LunarDate(2028, 1, 1).to_solar_date().isoformat()) == (
+        "每年农历闰腊月初一（无闰腊月的年份改在次年正月初一），共2次",
+        "every year on the 1st day of the leap 12th lunar month (in years without a leap 12th month, "
+        "on the next New Year's Day), 2 times")
+
+
+def test_the_first_lunar_day_is_the_1st_not_the_last():
+    assert lunar(1, 1) == ("每年农历正月初一（春节），共2次",
+                           "every year on the 1st day of the 1st lunar month (Spring Festival), 2 times")
