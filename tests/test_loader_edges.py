@@ -626,3 +626,17 @@ def test_a_repeated_origin_in_single_quotes_or_on_one_line_is_found():
     head = HEAD.replace('base_url = "https://canal.test"',
                         'base_url = "https://canal.test"\nembed_origins = ["https://a.example", "https://a.example"]')
     assert problems(head) == ["events.toml:5: meta.embed_origins: entry 2: 'https://a.example' is listed twice"]
+
+
+def test_a_mistake_found_at_the_end_of_the_file_is_put_on_its_last_line():
+    # The parser says "at end of document", with no line: the last written line is where it is.
+    assert problems(HEAD + '\n[events.e]\ncategories = ["festival",\n\n') == [
+        f'events.toml:{HEADER + 1}: events.e.categories: not a value TOML can read: text needs "quotes", '
+        'dates are written 2027-04-17, lists ["a", "b"] (TOML: Invalid value); the rest of the file is '
+        "checked once this is fixed"]
+
+
+def test_a_syntax_mistake_before_any_table_names_its_key():
+    assert problems('x = = 1\n' + HEAD) == [
+        'events.toml:1:5: x: not a value TOML can read: text needs "quotes", dates are written 2027-04-17, '
+        'lists ["a", "b"] (TOML: Invalid value); the rest of the file is checked once this is fixed']
