@@ -210,3 +210,24 @@ def test_the_occurrence_index_follows_a_new_catalog():
         new = http.occurrence_index()
         assert new is not old and new.catalog is app.extensions["canal_catalog"]
         assert http.occurrence_index() is new
+
+
+def test_a_current_occurrence_index_is_read_without_waiting_for_a_rebuild():
+    """While one thread holds the lock to rebuild, others with a current index go on."""
+    import threading
+    app = make_app("2027-01-01T09:00:00")
+    with app.test_request_context("/"):
+        index = http.occurrence_index()
+    found = []
+
+    def read():
+        with app.test_request_context("/"):
+            found.append(http.occurrence_index())
+
+    with http._index_lock:  # a rebuild under way elsewhere
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(timeout=30)  # a deadlock check, not a speed one: it returns at once or never
+        blocked = reader.is_alive()
+    reader.join()
+    assert not blocked and found == [index]
