@@ -443,3 +443,8 @@ def test_shortcut_ranges_come_with_their_names():
     assert agenda.shortcuts(today) == [
         ("today", today, today), ("weekend", date(2027, 1, 9), date(2027, 1, 10)),
         ("week", today, date(2027, 1, 12)), ("month", today, date(2027, 1, 31))]
+
+
+def test_find_keeps_only_the_events_filtered_for(catalog):
+    assert [o.event.id for o in agenda.find(catalog, Filter(sites=("museum",)), NOW)] == ["evening"]
+    assert [o.event.id for o in agenda.find(catalog, Filter(categories=("food",)), NOW)] == ["sunday", "march"]
