@@ -211,3 +211,10 @@ def test_lunar_dates_are_part_of_the_schedule():
     fewer = catalog_of(event_toml(start=DRAGON_BOAT.isoformat(), end=DRAGON_BOAT.isoformat(),
                                   repeat=LUNAR.replace("COUNT=3", "COUNT=2")))
     assert revisions.schedule_fingerprint(fewer.events["e"], fewer) != fast
+
+
+def test_an_empty_ledger_round_trips(tmp_path):
+    path = tmp_path / "events.revisions.toml"
+    revisions.write(Ledger(), path)
+    assert path.read_text(encoding="utf-8") == revisions.HEADER
+    assert revisions.read(path).entries == {}
