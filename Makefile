@@ -7,7 +7,7 @@ PORT   ?= 5000
 PO     := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run serve deploy-content gunicorn test typecheck bench check translations extract browser node nginx clean vendor libical fonts systemd-analyze
+.PHONY: run serve deploy-content gunicorn test typecheck bench check translations extract browser node nginx clean vendor libical fonts systemd-analyze mutate
 
 run: $(VENV)/.installed translations fonts
 	@echo "Serving $${CANAL_EVENTS:-events.toml} at http://$(HOST):$(PORT)/"
@@ -48,6 +48,16 @@ bench: $(VENV)/.installed-test translations browser
 	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
+
+# Mutation testing (issue 11), not part of `make test`: mutmut changes one thing at a time in
+# the domain modules ([tool.mutmut] in pyproject.toml) and runs their fast tests against each
+# change; tools/mutation_report.py then prints the kill rate per module and fails below 90 %.
+# MUTANTS='canal.plan.*' limits a run to one module; MUTATE_CHILDREN sets the parallel workers.
+MUTATE_CHILDREN ?= 1
+mutate: $(VENV)/.installed-test translations node
+	@mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules  # ical.js, for the plan's feed tests
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	$(BIN)/python tools/mutation_report.py
 
 check: $(VENV)/.installed
 	$(BIN)/flask --app app canal check $(FILE)
@@ -131,7 +141,7 @@ build/ical_check: tools/ical-check/ical_check.c
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< $$(pkg-config --cflags --libs libical)
 
 clean:
-	rm -rf $(VENV) node_modules $(MO) build
+	rm -rf $(VENV) node_modules $(MO) build mutants
 
 # Front-end libraries: pinned in package.json, copied from npm into static/vendor/<lib>/
 # with their licences and committed, so the site never loads code from a CDN.

@@ -722,9 +722,11 @@ def _syntax_problem(filename: str, text: str, message: str) -> Problem:
     """A TOML syntax error as the editor's other problems read: line, table.id.field, and
     what to do. The parser stops at the first one, so the message says the rest waits."""
     where = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    line, column = (int(where.group(1)), int(where.group(2))) if where else (1, None)
-    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
     lines = text.splitlines()
+    # "(at end of document)": the mistake is on the last line written, not on line 1.
+    last = max((n for n, text_line in enumerate(lines, start=1) if text_line.strip()), default=1)
+    line, column = (int(where.group(1)), int(where.group(2))) if where else (last, None)
+    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
     if detail.startswith("Unclosed") and column == 1 and line > 1:
         # Noticed at the start of the next line; the mistake is at the end of the one before.
         line -= 1

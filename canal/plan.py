@@ -235,8 +235,10 @@ def _sites_near(catalog: Catalog, site_id: str, radius_km: float, memo: dict) ->
     """Sites within `radius_km` of one site; a cheap latitude/longitude box first."""
     if site_id not in memo:
         centre = catalog.sites[site_id]
+        # 110 km per degree is less than the haversine's 111.2, so the box holds the whole
+        # circle (with 111.3, a site due east or west just inside the radius was left out).
         dlat = radius_km / 110.0
-        dlon = radius_km / max(1.0, 111.3 * math.cos(math.radians(centre.lat)))
+        dlon = radius_km / max(1.0, 110.0 * math.cos(math.radians(centre.lat)))
         memo[site_id] = [other_id for other_id, other in catalog.sites.items()
                          if abs(other.lat - centre.lat) <= dlat and abs(other.lon - centre.lon) <= dlon
                          and distance_km(centre, other) <= radius_km]
