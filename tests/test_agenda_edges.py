@@ -401,10 +401,10 @@ def test_the_same_time_on_several_days_of_a_week_is_listed_once():
         event_toml("night", start="2027-01-09T22:00:00", end="2027-01-10T01:00:00"))
     days = grid_days(cat, 2027, 1)
     saturday, sunday = days[date(2027, 1, 9)], days[date(2027, 1, 10)]
-    assert [(o.event.id, again) for o, again in zip(saturday.occurrences, saturday.again)] == [
+    assert [(o.event.id, again) for o, again in zip(saturday.occurrences, saturday.again, strict=True)] == [
         ("weekend", (date(2027, 1, 10),)), ("night", ())]
     # Sunday: the weekend event is a repeat; the night goes on from Saturday (listed as begun there).
-    assert [(o.event.id, again) for o, again in zip(sunday.occurrences, sunday.again)] == [
+    assert [(o.event.id, again) for o, again in zip(sunday.occurrences, sunday.again, strict=True)] == [
         ("night", ()), ("weekend", None)]
     assert not sunday.only_repeats and not saturday.only_repeats
     monday = days[date(2027, 1, 11)]
@@ -417,6 +417,7 @@ def test_the_same_time_on_several_days_of_a_week_is_listed_once():
 
 def test_grid_days_carry_the_lunar_day_and_the_holidays(tmp_path):
     import shutil
+
     from canal.loader import load
     from edges import ROOT_HOLIDAYS
     events = tmp_path / "events.toml"

@@ -4,7 +4,7 @@ character, file names, subsets, Last-Modified, and the horizon of lunar events.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
@@ -14,7 +14,7 @@ from canal import ical
 from canal.revisions import EPOCH, Ledger, Revision
 from edges import HEAD, catalog_of, event_toml
 
-STAMP = datetime(2027, 1, 5, 3, 30, 15, tzinfo=timezone.utc)
+STAMP = datetime(2027, 1, 5, 3, 30, 15, tzinfo=UTC)
 FULL = dict(start="2027-01-09T09:00:00", end="2027-01-09T10:00:00",
             description='{ zh = "说明", en = "About it" }', price='{ zh = "免费", en = "Free" }',
             organiser='{ zh = "主办方", en = "The organiser" }', url='"https://canal.test/more"')
@@ -113,7 +113,7 @@ def test_last_modified_is_the_newest_stamp_and_epoch_for_an_empty_feed():
     cat = catalog_of(event_toml("a", start="2027-01-09"), event_toml("b", start="2027-01-10"),
                      head=HEAD + '\n[categories.food]\nname = { zh = "美食" }\n')
     ledger, _ = Ledger().updated(cat, STAMP)
-    older = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    older = datetime(2026, 6, 1, tzinfo=UTC)
     ledger.entries["a"] = Revision(2, older, ledger.entries["a"].schedule, ledger.entries["a"].content)
     assert feed(cat, ledger=ledger).last_modified == STAMP
     assert feed(cat, kind="events", id="a", ledger=ledger).last_modified == older
@@ -136,7 +136,8 @@ def test_all_day_ends_are_exclusive_and_transparent_timed_ones_are_not():
 
 
 def test_exdates_take_the_form_of_dtstart():
-    cat = catalog_of(event_toml("day", start="2027-01-09", repeat='"FREQ=WEEKLY;COUNT=3"', **{"except": "[2027-01-16]"}),
+    cat = catalog_of(event_toml("day", start="2027-01-09", repeat='"FREQ=WEEKLY;COUNT=3"',
+                                **{"except": "[2027-01-16]"}),
                      event_toml("timed", start="2027-01-09T09:30:00", end="2027-01-09T10:00:00",
                                 repeat='"FREQ=WEEKLY;COUNT=3"', **{"except": "[2027-01-16, 2027-01-23]"}))
     body = feed(cat).body

@@ -339,9 +339,9 @@ def test_a_broken_rule_drops_the_event_with_one_message():
     ("FREQ=WEEKLY;COUNT", "'COUNT' is not NAME=VALUE (example: FREQ=MONTHLY;BYDAY=2SA)"),
     ("FREQ=WEEKLY;COUNT= ;INTERVAL=2", "'COUNT= ' is not NAME=VALUE (example: FREQ=MONTHLY;BYDAY=2SA)"),
     ("FREQ=WEEKLY;SKIP=OMIT", "SKIP needs RSCALE=CHINESE (a lunar rule); a Gregorian rule has no SKIP"),
-    ("FREQ=WEEKLY;BYDAY=2SA", "BYDAY=2SA numbers a weekday, which needs FREQ=MONTHLY or FREQ=YEARLY "
+    ("FREQ=WEEKLY;BYDAY=2SA", "BYDAY=2SA has a number, which needs FREQ=MONTHLY or FREQ=YEARLY "
                               "(the 2nd Saturday of each month: FREQ=MONTHLY;BYDAY=2SA)"),
-    ("FREQ=DAILY;BYDAY=-1SA", "BYDAY=-1SA numbers a weekday, which needs FREQ=MONTHLY or FREQ=YEARLY "
+    ("FREQ=DAILY;BYDAY=-1SA", "BYDAY=-1SA has a number, which needs FREQ=MONTHLY or FREQ=YEARLY "
                               "(the 2nd Saturday of each month: FREQ=MONTHLY;BYDAY=2SA)"),
     ("FREQ=YEARLY;BYDAY=1SA", None),
     ("freq=weekly ; count=2 ;", None),
@@ -412,7 +412,7 @@ def test_lines_after_multi_line_text_and_in_inline_tables_are_right():
 
 
 def test_dotted_and_quoted_keys_are_found_on_their_line():
-    text = HEAD + f'\n[events.e]\ntitle.zh = " "\n"site" = "nowhere"\ncategories = ["festival"]\nstart = 2027-01-01\n'
+    text = HEAD + '\n[events.e]\ntitle.zh = " "\n"site" = "nowhere"\ncategories = ["festival"]\nstart = 2027-01-01\n'
     assert problems(text) == [
         f"events.toml:{HEADER + 1}: events.e.title.zh: Chinese text 'zh' is required and must be non-empty text",
         f"events.toml:{HEADER + 2}: events.e.site: unknown site 'nowhere'"]

@@ -5,14 +5,24 @@ Expectations are worked out by hand from the dates (2027-01-09 is a Saturday).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from borax.calendars.lunardate import LunarDate
 
-from canal.recurrence import (RuleError, event_occurrences, first_day, is_rule_date, occurrence_on,
-                              occurrences, parse_rule, parse_until, sort_key, upcoming)
+from canal.recurrence import (
+    RuleError,
+    event_occurrences,
+    first_day,
+    is_rule_date,
+    occurrence_on,
+    occurrences,
+    parse_rule,
+    parse_until,
+    sort_key,
+    upcoming,
+)
 from edges import catalog_of, event_toml
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -90,7 +100,7 @@ def test_except_dates_are_skipped_and_the_count_includes_them(catalog):
 
 
 def test_a_window_in_another_zone_is_the_same_instant(catalog):
-    utc = timezone.utc
+    utc = UTC
     # 10:00 in Shanghai is 02:00 UTC: an occurrence ending then is not in a window starting then.
     assert only(catalog, "once", datetime(2027, 1, 9, 2, tzinfo=utc), datetime(2027, 1, 10, tzinfo=utc)) == []
     assert only(catalog, "once", datetime(2027, 1, 9, 1, 59, tzinfo=utc), datetime(2027, 1, 10, tzinfo=utc)) == \

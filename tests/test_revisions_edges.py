@@ -4,7 +4,7 @@ rule became lunar.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from borax.calendars.lunardate import LunarDate
@@ -14,7 +14,7 @@ from canal.revisions import EPOCH, Ledger, LedgerError, Revision
 from edges import HEAD, catalog_of, event_toml
 
 NOW = datetime(2027, 1, 5, 11, 30, 15, 999999, tzinfo=timezone(timedelta(hours=8)))
-STAMP = datetime(2027, 1, 5, 3, 30, 15, tzinfo=timezone.utc)
+STAMP = datetime(2027, 1, 5, 3, 30, 15, tzinfo=UTC)
 DRAGON_BOAT = LunarDate(2027, 5, 5).to_solar_date()
 LUNAR = '"RSCALE=CHINESE;FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5;COUNT=3"'
 
@@ -64,7 +64,7 @@ def test_what_raises_the_sequence_and_what_only_moves_the_stamp(fields, schedule
         return
     assert changed == ["e"]
     assert entry.sequence == (1 if schedule else 0)
-    assert entry.modified == (later.astimezone(timezone.utc)).replace(microsecond=0)
+    assert entry.modified == (later.astimezone(UTC)).replace(microsecond=0)
     # Before the command runs, the site already tells calendars of a schedule change, with the old stamp.
     provisional = ledger.revision_of(after.events["e"], after)
     assert (provisional.sequence, provisional.modified) == ((1, STAMP) if schedule else (0, STAMP))
@@ -78,7 +78,8 @@ def test_a_site_moved_or_renamed_is_a_schedule_change_of_its_events():
                        head=HEAD.replace("lon = 116.70", "lon = 116.71", 1))
     assert ledger.updated(moved, NOW)[0].entries["e"].sequence == 1
     renamed = catalog_of(event_toml(start="2027-01-09T09:00:00", end="2027-01-09T10:00:00"),
-                         head=HEAD.replace('name = { zh = "码头", en = "Wharf" }', 'name = { zh = "码头", en = "Pier" }', 1))
+                         head=HEAD.replace('name = { zh = "码头", en = "Wharf" }',
+                                           'name = { zh = "码头", en = "Pier" }', 1))
     assert ledger.updated(renamed, NOW)[0].entries["e"].sequence == 1
     rebased = catalog_of(event_toml(start="2027-01-09T09:00:00", end="2027-01-09T10:00:00"),
                          head=HEAD.replace("https://canal.test", "https://canal.example"))
@@ -104,7 +105,7 @@ def test_the_file_form_with_and_without_a_kept_uid(tmp_path):
     revisions.write(ledger, path)
     back = revisions.read(path)
     assert back.entries["b"] == Revision(3, STAMP, "s" * 16, "c" * 16, "none")
-    assert back.entries["a"].modified == datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    assert back.entries["a"].modified == datetime(2026, 12, 1, 9, tzinfo=UTC)
     assert back.entries["a"].kept_uid == ""
 
 
@@ -153,7 +154,7 @@ def test_an_offset_stamp_in_the_file_is_read_as_utc(tmp_path):
                     'kept_uid = "2027-06-11"\n', encoding="utf-8")
     entry = revisions.read(path).entries["a"]
     assert entry == Revision(2, STAMP, "x", "y", "2027-06-11")
-    assert entry.modified.tzinfo == timezone.utc
+    assert entry.modified.tzinfo == UTC
 
 
 # --- Lunar events: the UID subscribers already have --------------------------------------------

@@ -130,6 +130,8 @@ def canonical_query(names: frozenset) -> tuple:
     """The request's parameters among `names`, by name (each name's values in order)."""
     args = request.args
     return tuple((name, tuple(args.getlist(name))) for name in sorted(args) if name in names)
+
+
 # Headers a view sets that must survive caching (the JSON API is open to other sites).
 KEPT_HEADERS = ("Access-Control-Allow-Origin",)
 
