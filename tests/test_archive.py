@@ -56,6 +56,18 @@ def test_an_event_still_to_come_does_not_say_it_has_ended(client):
     assert "has ended" not in page(client, "/en/events/moon-night/").text
 
 
+def test_an_ended_event_offers_sharing_but_nothing_to_put_in_a_calendar(client):
+    # Its dates are over, and 180 days after the end its feed is empty (the feed window).
+    for url in ("/events/canal-festival-2026/", "/en/events/canal-festival-2026/"):
+        ended = client.get(url).get_data(as_text=True)
+        assert 'class="action subscribe-series"' not in ended and 'class="action add-once"' not in ended
+        assert "canal-festival-2026.ics" not in ended
+        assert 'class="action share"' in ended
+    upcoming = client.get("/en/events/canal-festival-2027/").get_data(as_text=True)
+    assert 'class="action subscribe-series"' in upcoming and 'class="action add-once"' in upcoming
+    assert "/en/events/canal-festival-2027.ics" in upcoming
+
+
 def test_the_editors_next_link_wins_over_the_title_family(client):
     ended = page(client, "/en/events/riverside-concert/")
     assert "Next edition: Canal summer music season" in ended.text

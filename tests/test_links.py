@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from datetime import datetime
 from urllib.parse import urldefrag
 
 import pytest
 
-from canal import create_app
+from canal import archive, create_app
 from conftest import DATA, NOW
 from pages_html import Page
 
@@ -58,10 +59,12 @@ def test_every_internal_link_answers(content):
     broken = {url: status for url, status in seen.items() if status >= 400}
     assert broken == {}
     catalog = app.extensions["canal_catalog"]
+    moment = datetime.fromisoformat(NOW).replace(tzinfo=catalog.tz)
     for prefix in ("", "/en"):
-        for event_id in catalog.events:
+        for event_id, event in catalog.events.items():
             assert f"{prefix}/events/{event_id}/" in seen
-            assert f"{prefix}/events/{event_id}.ics" in seen  # each page's add-to-calendar file
+            if not archive.has_ended(event, catalog, moment):  # an ended page offers no calendar file
+                assert f"{prefix}/events/{event_id}.ics" in seen  # each page's add-to-calendar file
         for site_id in catalog.sites:
             assert f"{prefix}/sites/{site_id}/" in seen
         for path in ("/calendar/", "/events/", "/sites/", "/feeds/events.atom",
