@@ -240,38 +240,14 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
         return err.code, err.read(), dict(err.headers)
 
 
-def start_gunicorn(events: Path) -> tuple[subprocess.Popen, str]:
-    """gunicorn as `make serve` runs it, on a free loopback port; returns it and its URL."""
+def start_server(command: list[str], events: Path, **settings: str) -> tuple[subprocess.Popen, str]:
+    """Start `command` on the shipped clock with `events`, listening on the free loopback
+    port it is given as {port}; returns it and its URL once /healthz answers 200."""
     port = free_port()
-    env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_BIND": f"127.0.0.1:{port}",
-           "CANAL_ACCESS_LOG": "/dev/null", "CANAL_NOW": "2026-12-01T09:00:00"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config",
-                               "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            fetch(base + "/healthz")
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, base
-
-
-# The page types a visitor opens, on the shipped content.
-PHONE_PAGES = ["/", "/en/", "/events/", "/calendar/2027/05/", "/sites/",
-               "/events/farm-food-festival/", "/sites/xianghe-wharf/", "/en/events/"]
-
-
-def start_make_serve(events: Path, run: Path) -> tuple[subprocess.Popen, str]:
-    """`make serve` (deploy/serve.py: nginx in front of gunicorn on a unix socket) on a
-    free loopback port, with its own run folder; returns it and its URL."""
-    port = free_port()
-    env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_RUN_DIR": str(run),
-           "CANAL_LISTEN": f"127.0.0.1:{port}", "CANAL_ACCESS_LOG": "/dev/null",
-           "CANAL_NOW": "2026-12-01T09:00:00"}
-    server = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "CANAL_EVENTS": str(events), "CANAL_ACCESS_LOG": "/dev/null",
+           "CANAL_NOW": "2026-12-01T09:00:00",
+           **{name: value.replace("{port}", str(port)) for name, value in settings.items()}}
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -281,6 +257,24 @@ def start_make_serve(events: Path, run: Path) -> tuple[subprocess.Popen, str]:
             pass
         time.sleep(0.1)
     return server, base
+
+
+def start_gunicorn(events: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn alone, as `make serve` runs it behind nginx, on a free loopback port."""
+    return start_server([str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py",
+                         "app:app"], events, CANAL_BIND="127.0.0.1:{port}")
+
+
+# The page types a visitor opens, on the shipped content.
+PHONE_PAGES = ["/", "/en/", "/events/", "/calendar/2027/05/", "/sites/",
+               "/events/farm-food-festival/", "/sites/xianghe-wharf/", "/en/events/"]
+
+
+def start_make_serve(events: Path, run: Path) -> tuple[subprocess.Popen, str]:
+    """`make serve` (deploy/serve.py: nginx in front of gunicorn on a unix socket) on a
+    free loopback port, with its own run folder."""
+    return start_server([sys.executable, str(ROOT / "deploy" / "serve.py")], events,
+                        CANAL_RUN_DIR=str(run), CANAL_LISTEN="127.0.0.1:{port}")
 
 
 def phone_stage_on_shipped_content() -> list[dict]:
